@@ -1,0 +1,89 @@
+"""The three read-only predictive-dialing actions, over the data store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ccc_emulator.data import CampaignStore
+from ccc_emulator.protocol import ApiError
+
+Params = dict[str, Any]
+
+
+def _integer(params: Params, name: str, *, required: bool = True) -> int | None:
+    if name not in params:
+        if required:
+            raise ApiError("MissingParameter", f"The request is missing a required parameter `{name}`.")
+        return None
+    value = params[name]
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ApiError("InvalidParameter", f"The parameter `{name}` must be an integer, got {value!r}.")
+    return value
+
+
+def _page(params: Params, max_size: int) -> tuple[int, int]:
+    size, number = _integer(params, "PageSize"), _integer(params, "PageNumber")
+    assert size is not None and number is not None
+    if not 1 <= size <= max_size:
+        raise ApiError("InvalidParameterValue", f"PageSize must be between 1 and {max_size}, got {size}.")
+    if number < 0:
+        raise ApiError("InvalidParameterValue", f"PageNumber must be 0 or more, got {number}.")
+    return size, number
+
+
+def _app(store: CampaignStore, params: Params) -> None:
+    sdk_app_id = _integer(params, "SdkAppId")
+    if sdk_app_id != store.sdk_app_id:
+        raise ApiError("InvalidParameterValue.InstanceNotExist", f"SdkAppId {sdk_app_id} does not exist.")
+
+
+def _campaign_id(store: CampaignStore, params: Params) -> int:
+    campaign_id = _integer(params, "CampaignId")
+    assert campaign_id is not None
+    if not store.has(campaign_id):
+        raise ApiError("InvalidParameterValue", f"CampaignId {campaign_id} does not exist.")
+    return campaign_id
+
+
+def describe_campaign(store: CampaignStore, params: Params) -> dict[str, Any]:
+    _app(store, params)
+    campaign = store.campaign(_campaign_id(store, params))
+    assert campaign is not None
+    return campaign
+
+
+def describe_campaigns(store: CampaignStore, params: Params) -> dict[str, Any]:
+    _app(store, params)
+    size, number = _page(params, 100)
+    name = params.get("Name")
+    if name is not None and not isinstance(name, str):
+        raise ApiError("InvalidParameter", "The parameter `Name` must be a string.")
+    skill_group = _integer(params, "SkillGroupId", required=False)
+    wanted_id = _integer(params, "CampaignId", required=False)
+    if wanted_id is None:
+        ids: range | list[int] = store.ids()
+    else:
+        ids = [wanted_id] if store.has(wanted_id) else []
+    summaries = (store.summary(cid) for cid in ids)
+    matches = [
+        entry
+        for entry in summaries
+        if (name is None or name in entry["Name"]) and (skill_group is None or entry["SkillGroupId"] == skill_group)
+    ]
+    return {"TotalCount": len(matches), "CampaignList": matches[number * size : (number + 1) * size]}
+
+
+def describe_sessions(store: CampaignStore, params: Params) -> dict[str, Any]:
+    _app(store, params)
+    campaign_id = _campaign_id(store, params)
+    size, number = _page(params, 1000)
+    sessions = store.sessions(campaign_id)
+    return {"TotalCount": len(sessions), "SessionList": sessions[number * size : (number + 1) * size]}
+
+
+ACTIONS: dict[str, Callable[[CampaignStore, Params], dict[str, Any]]] = {
+    "DescribePredictiveDialingCampaign": describe_campaign,
+    "DescribePredictiveDialingCampaigns": describe_campaigns,
+    "DescribePredictiveDialingSessions": describe_sessions,
+}

@@ -1,0 +1,101 @@
+"""ccc-emulator: run the emulator from a shell, until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from ccc_emulator.auth import DEMO_CREDENTIAL, Credential
+from ccc_emulator.data import DEFAULT_FIRST_ID, DEFAULT_SDK_APP_ID, CampaignStore
+from ccc_emulator.faults import KINDS, FaultPlan
+from ccc_emulator.server import Emulator
+
+
+def _pair(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return key, value
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ccc-emulator",
+        description="Local emulator of Tencent Cloud CCC's predictive-dialing read actions (API 2020-02-10).",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one and prints it (default 0)")
+    p.add_argument("--port-file", type=Path, help="also write the chosen port to this file once listening")
+    p.add_argument("--campaigns", type=int, default=100, help="number of campaigns (default 100)")
+    p.add_argument("--first-campaign-id", type=int, default=DEFAULT_FIRST_ID, help="first CampaignId (default %(default)s)")
+    p.add_argument("--sdk-app-id", type=int, default=DEFAULT_SDK_APP_ID, help="the one known SdkAppId (default %(default)s)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the data set and of fault injection (default 0)")
+    p.add_argument("--secret-id", default=DEMO_CREDENTIAL.secret_id, help="accepted SecretId (default: the demo one)")
+    p.add_argument("--secret-key", default=DEMO_CREDENTIAL.secret_key, help="its SecretKey (default: the demo one)")
+    p.add_argument("--token", help="require this X-TC-Token with the credential")
+    p.add_argument("--rate-limit", type=int, default=20, help="requests per action per trailing second; 0 for none (default 20)")
+    p.add_argument("--latency-ms", type=float, default=0, help="added latency per answer, served concurrently (default 0)")
+    p.add_argument(
+        "--fault",
+        type=_pair,
+        action="append",
+        default=[],
+        metavar="KIND=RATE",
+        help=f"inject a transient fault with this probability per attempt; KIND is one of {', '.join(KINDS)}",
+    )
+    p.add_argument("--fault-campaign", type=_pair, action="append", default=[], metavar="ID=KIND",
+                   help="inject KIND on every attempt for this CampaignId")
+    p.add_argument("--max-consecutive-faults", type=int, default=2,
+                   help="transient faults per campaign in a row at most, so retries succeed (default 2)")
+    p.add_argument("--slow-seconds", type=float, default=5.0, help="delay of the slow and stall faults (default 5)")
+    p.add_argument("--extra-field", action="store_true", help="add a field the tap's schema does not know")
+    return p
+
+
+def build(args: argparse.Namespace) -> Emulator:
+    faults = FaultPlan(
+        rates={kind: float(rate) for kind, rate in args.fault},
+        seed=args.seed,
+        max_consecutive=args.max_consecutive_faults,
+        persistent={int(cid): kind for cid, kind in args.fault_campaign},
+        extra_field=args.extra_field,
+        slow_seconds=args.slow_seconds,
+    )
+    return Emulator(
+        host=args.host,
+        port=args.port,
+        store=CampaignStore(args.sdk_app_id, args.campaigns, args.seed, args.first_campaign_id),
+        credentials=[Credential(args.secret_id, args.secret_key, args.token)],
+        rate_limit=args.rate_limit or None,
+        latency=args.latency_ms / 1000,
+        faults=faults,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        emulator = build(args)
+    except (ValueError, OSError) as exc:
+        sys.exit(f"ccc-emulator: error: {exc}")
+    done = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    with emulator:
+        if args.port_file:
+            args.port_file.write_text(str(emulator.port))
+        print(
+            f"ccc-emulator listening on {emulator.url} (SdkAppId {args.sdk_app_id}, "
+            f"{args.campaigns} campaigns from {args.first_campaign_id}, SecretId {args.secret_id})",
+            flush=True,
+        )
+        done.wait()
+    print(f"ccc-emulator stopped: {emulator.stats()}", flush=True)

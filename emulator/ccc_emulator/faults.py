@@ -1,0 +1,59 @@
+"""Fault injection, deterministic by seed, so tests can prove a client's retries.
+
+A transient fault hits an attempt with the configured probability, decided by
+hashing (seed, action, key, attempt), and never more than ``max_consecutive``
+attempts in a row for one key: a client that retries enough always succeeds.
+Persistent faults hit every attempt for a chosen campaign.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+TRANSIENT_KINDS = (
+    "dberror",  # InternalError.DBError on HTTP 200
+    "ratelimit",  # RequestLimitExceeded on HTTP 200
+    "http502",
+    "http503",
+    "http504",
+    "drop",  # the connection is closed without an answer
+    "slow",  # the answer starts after slow_seconds (longer than a client's timeout)
+    "stall",  # headers and half the body, then a pause of slow_seconds
+    "notjson",  # an HTML page on HTTP 200
+    "noresponse",  # JSON without the Response object
+)
+DATA_KINDS = ("wrongtype",)  # Priority as a string: the answer is well formed, the data is not
+KINDS = TRANSIENT_KINDS + DATA_KINDS
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    rates: Mapping[str, float] = field(default_factory=dict)
+    seed: int = 0
+    max_consecutive: int = 2
+    persistent: Mapping[int, str] = field(default_factory=dict)  # CampaignId -> kind, every attempt
+    extra_field: bool = False  # answers carry a field the tap's schema does not know
+    slow_seconds: float = 5.0
+
+    def __post_init__(self) -> None:
+        unknown = (set(self.rates) | set(self.persistent.values())) - set(KINDS)
+        if unknown:
+            raise ValueError(f"unknown fault kind(s): {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}")
+        if sum(self.rates.values()) > 1:
+            raise ValueError("fault rates add up to more than 1")
+
+    def pick(self, action: str, key: object, attempt: int, campaign_id: int | None) -> str | None:
+        """The fault for this attempt (1-based) at this key, or None."""
+        if campaign_id is not None and campaign_id in self.persistent:
+            return self.persistent[campaign_id]
+        if attempt > self.max_consecutive or not self.rates:
+            return None
+        draw = random.Random(f"{self.seed}:{action}:{key}:{attempt}").random()
+        cumulative = 0.0
+        for kind in sorted(self.rates):
+            cumulative += self.rates[kind]
+            if draw < cumulative:
+                return kind
+        return None

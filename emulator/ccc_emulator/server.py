@@ -1,0 +1,261 @@
+"""The HTTP server: routing, authentication, rate limit, latency, faults and counters."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from ccc_emulator import protocol
+from ccc_emulator.actions import ACTIONS
+from ccc_emulator.auth import DEMO_CREDENTIAL, Credential, SignedRequest, verify
+from ccc_emulator.data import CampaignStore
+from ccc_emulator.faults import FaultPlan
+from ccc_emulator.protocol import ApiError
+from ccc_emulator.ratelimit import TrailingWindow
+
+SERVICE = "ccc"
+VERSION = "2020-02-10"
+EXTRA_FIELD = ("AIAgentId", 7)  # stands for a field a newer API version might add
+
+
+@dataclass
+class Counters:
+    requests: Counter[str] = field(default_factory=Counter)
+    rejections: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    faults: Counter[str] = field(default_factory=Counter)
+    signature_failures: int = 0
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+    emulator: Emulator
+
+
+class Emulator:
+    """A CCC API 3.0 endpoint on 127.0.0.1. Use as a context manager, or start()/stop()."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        store: CampaignStore | None = None,
+        credentials: Iterable[Credential] = (DEMO_CREDENTIAL,),
+        rate_limit: int | None = 20,
+        latency: float = 0.0,
+        faults: FaultPlan | None = None,
+        clock: Callable[[], float] = time.time,
+        log_size: int = 200_000,
+    ) -> None:
+        self.store = store or CampaignStore()
+        self.credentials = {c.secret_id: c for c in credentials}
+        self.window = TrailingWindow(rate_limit)
+        self.latency = latency
+        self.faults = faults or FaultPlan()
+        self.clock = clock
+        self.counters = Counters()
+        self.log: deque[dict[str, Any]] = deque(maxlen=log_size)
+        self._attempts: Counter[tuple[str, str]] = Counter()
+        self._lock = threading.Lock()
+        self._server = _Server((host, port), _Handler)
+        self._server.emulator = self
+        self._thread: threading.Thread | None = None
+        self._started = time.monotonic()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def start(self) -> Emulator:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="ccc-emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "requests": dict(self.counters.requests),
+                "rejections": dict(self.counters.rejections),
+                "errors": dict(self.counters.errors),
+                "faults": dict(self.counters.faults),
+                "signature_failures": self.counters.signature_failures,
+                "peak_per_second": dict(self.window.peak),
+            }
+
+    def requests_log(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.log)
+
+    # Called by the handler, one thread per connection.
+
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes, str | None]:
+        """(HTTP status, body, fault kind needing transport-level handling) for one API request."""
+        arrived = time.monotonic() - self._started
+        request_id = protocol.new_request_id()
+        split = urlsplit(target)
+        params: dict[str, Any] = dict(parse_qsl(split.query)) if method == "GET" else {}
+        action = headers.get("x-tc-action") or str(params.pop("Action", ""))
+        entry: dict[str, Any] = {"t": round(arrived, 6), "action": action, "request_id": request_id}
+        fault: str | None = None
+        try:
+            if method == "POST":
+                try:
+                    params = json.loads(body or b"{}")
+                except ValueError:
+                    raise ApiError("InvalidParameter", "The request body is not valid JSON.") from None
+                if not isinstance(params, dict):
+                    raise ApiError("InvalidParameter", "The request body must be a JSON object.")
+            if not action:
+                raise ApiError("MissingParameter", "The request is missing a required parameter `Action`.")
+            if action not in ACTIONS:
+                raise ApiError("InvalidAction", f"The action `{action}` is not found in version {VERSION}.")
+            version = headers.get("x-tc-version") or params.pop("Version", None)
+            if version != VERSION:
+                raise ApiError("NoSuchVersion", f"The requested version `{version}` of service `{SERVICE}` does not exist.")
+            entry["campaign_id"] = params.get("CampaignId")
+            if not self.window.admit(action):
+                with self._lock:
+                    self.counters.rejections[action] += 1
+                raise ApiError("RequestLimitExceeded", "Your current request times exceeds the limit, please try again later.")
+            try:
+                verify(SignedRequest(method, split.query, headers, body), self.credentials, self.clock(), SERVICE)
+            except ApiError:
+                with self._lock:
+                    self.counters.signature_failures += 1
+                raise
+            fault = self._fault(action, params, body)
+            if fault == "dberror":
+                raise ApiError("InternalError.DBError", "Internal database access failure.")
+            if fault == "ratelimit":
+                raise ApiError("RequestLimitExceeded", "Your current request times exceeds the limit, please try again later.")
+            fields = ACTIONS[action](self.store, params)
+            if action == "DescribePredictiveDialingCampaign":
+                if fault == "wrongtype":
+                    fields = {**fields, "Priority": "high"}
+                if self.faults.extra_field:
+                    fields = {**fields, EXTRA_FIELD[0]: EXTRA_FIELD[1]}
+            payload, status = protocol.success(fields, request_id), 200
+            entry["outcome"] = "ok"
+        except ApiError as err:
+            payload, status = protocol.error(err, request_id), 200
+            entry["outcome"] = err.code
+            with self._lock:
+                self.counters.errors[err.code] += 1
+        if fault and fault not in ("dberror", "ratelimit", "wrongtype"):
+            entry["outcome"] = fault
+        with self._lock:
+            self.counters.requests[action or "(none)"] += 1
+            self.log.append(entry)
+        return status, payload, fault
+
+    def _fault(self, action: str, params: dict[str, Any], body: bytes) -> str | None:
+        campaign_id = params.get("CampaignId") if isinstance(params.get("CampaignId"), int) else None
+        key = str(campaign_id) if campaign_id is not None else body.decode("utf-8", "replace")
+        with self._lock:
+            self._attempts[(action, key)] += 1
+            attempt = self._attempts[(action, key)]
+        fault = self.faults.pick(action, key, attempt, campaign_id)
+        if fault:
+            with self._lock:
+                self.counters.faults[fault] += 1
+        return fault
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+    server_version = "ccc-emulator"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet; the emulator keeps its own log
+        pass
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def do_GET(self) -> None:  # noqa: N802
+        emulator = self.server.emulator
+        path = urlsplit(self.path).path
+        if path == "/_emulator/stats":
+            self._send(200, json.dumps(emulator.stats()).encode(), "application/json")
+        elif path == "/_emulator/requests":
+            self._send(200, json.dumps(emulator.requests_log()).encode(), "application/json")
+        elif path == "/_emulator/health":
+            self._send(200, b'{"ok": true}', "application/json")
+        else:
+            self._api("GET", b"")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._api("POST", self._read_body())
+
+    def _api(self, method: str, body: bytes) -> None:
+        emulator = self.server.emulator
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        status, payload, fault = emulator.handle(method, self.path, headers, body)
+        if emulator.latency:
+            time.sleep(emulator.latency)
+        try:
+            self._deliver(status, payload, fault, emulator.faults.slow_seconds)
+        except OSError:  # the client gave up first (timeouts, drops): nothing to answer
+            self.close_connection = True
+
+    def _deliver(self, status: int, payload: bytes, fault: str | None, slow: float) -> None:
+        if fault == "drop":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if fault in ("http502", "http503", "http504"):
+            code = int(fault[4:])
+            self._send(code, f"<html><body>{code} gateway error</body></html>".encode(), "text/html")
+            return
+        if fault == "notjson":
+            self._send(200, b"<html><body>upstream error</body></html>", "text/html")
+            return
+        if fault == "noresponse":
+            self._send(200, json.dumps({"RequestId": protocol.new_request_id()}).encode(), "application/json")
+            return
+        if fault == "slow":
+            time.sleep(slow)
+        if fault == "stall":
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload[: len(payload) // 2])
+            self.wfile.flush()
+            time.sleep(slow)
+            self.wfile.write(payload[len(payload) // 2 :])
+            return
+        self._send(status, payload, "application/json")
+
+    def _send(self, status: int, payload: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)

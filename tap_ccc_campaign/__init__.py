@@ -1,0 +1,1 @@
+"""Singer tap for Tencent Cloud Contact Center predictive-dialing campaigns."""

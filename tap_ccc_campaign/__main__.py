@@ -1,0 +1,3 @@
+from tap_ccc_campaign.tap import main
+
+main()

@@ -1,0 +1,174 @@
+"""The CCC API client: one signed, throttled, retried call per request."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from tap_ccc_campaign.errors import APIError, TransportError, is_retryable
+from tap_ccc_campaign.signer import Credentials, TC3Auth
+from tap_ccc_campaign.throttle import Interrupted, SlidingWindowLimiter
+
+API_VERSION = "2020-02-10"
+SERVICE = "ccc"
+DESCRIBE_CAMPAIGN = "DescribePredictiveDialingCampaign"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter (AWS's "Exponential Backoff and Jitter")."""
+
+    max_attempts: int = 5
+    base_seconds: float = 1.0
+    cap_seconds: float = 30.0
+    max_total_wait: float = 120.0
+
+    def backoff(self, attempt: int, rng: random.Random) -> float:
+        return rng.uniform(0, min(self.cap_seconds, self.base_seconds * 2 ** (attempt - 1)))
+
+
+@dataclass(frozen=True)
+class CallResult:
+    data: dict[str, Any]
+    request_id: str | None
+    attempts: int
+
+
+AttemptHook = Callable[[str, int | None, float, BaseException | None], None]
+
+
+def parse_response(status: int, content: bytes) -> tuple[dict[str, Any], str | None]:
+    """The fields of a Tencent answer and its RequestId, or a typed error."""
+    if status != 200:
+        raise TransportError(f"HTTP {status} from the API", http_status=status)
+    try:
+        body = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        raise TransportError("the API answered with a body that is not JSON", http_status=status) from None
+    response = body.get("Response") if isinstance(body, dict) else None
+    if not isinstance(response, dict):
+        raise TransportError("the API answered without a Response object", http_status=status)
+    request_id = response.get("RequestId")
+    request_id = request_id if isinstance(request_id, str) else None
+    if "Error" in response:
+        error = response["Error"]
+        code = error.get("Code") if isinstance(error, dict) else None
+        message = error.get("Message") if isinstance(error, dict) else None
+        raise APIError(
+            code if isinstance(code, str) else "UnknownError",
+            message if isinstance(message, str) else "(no message)",
+            request_id,
+        )
+    return {k: v for k, v in response.items() if k != "RequestId"}, request_id
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost cause of a requests failure, without urllib3's wrapping."""
+    found = re.findall(r"\[Errno -?\d+\] [^'\")]+|Name or service not known|Remote end closed connection[^'\")]*", str(exc))
+    return found[-1] if found else type(exc).__name__
+
+
+class CCCClient:
+    def __init__(
+        self,
+        *,
+        api_url: str,
+        credentials: Credentials,
+        limiter: SlidingWindowLimiter,
+        region: str | None = None,
+        language: str | None = None,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        pool_size: int = 10,
+        on_attempt: AttemptHook | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.api_url = api_url.rstrip("/") + "/"
+        self.limiter = limiter
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.on_attempt = on_attempt
+        self._rng = rng or random.Random()
+        self._stopped = threading.Event()
+        self._auth = TC3Auth(credentials, SERVICE)
+        self._headers = {"X-TC-Version": API_VERSION}
+        if region:
+            self._headers["X-TC-Region"] = region
+        if language:
+            self._headers["X-TC-Language"] = language
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def describe_campaign(self, sdk_app_id: int, campaign_id: int) -> CallResult:
+        return self.call(DESCRIBE_CAMPAIGN, {"SdkAppId": sdk_app_id, "CampaignId": campaign_id})
+
+    def call(self, action: str, params: dict[str, Any]) -> CallResult:
+        """Send one action, retrying transient faults; every attempt is throttled and re-signed."""
+        body = json.dumps(params, ensure_ascii=False).encode("utf-8")
+        waited = 0.0
+        attempt = 1
+        while True:
+            try:
+                data, request_id = self._attempt(action, body)
+                return CallResult(data, request_id, attempt)
+            except (TransportError, APIError) as exc:
+                exc.attempts = attempt
+                pause = self.retry.backoff(attempt, self._rng)
+                if (
+                    not is_retryable(exc)
+                    or attempt >= self.retry.max_attempts
+                    or waited + pause > self.retry.max_total_wait
+                ):
+                    raise
+                waited += pause
+                attempt += 1
+                if self._stopped.wait(pause):
+                    raise Interrupted from exc
+
+    def _attempt(self, action: str, body: bytes) -> tuple[dict[str, Any], str | None]:
+        self.limiter.acquire()
+        started = time.monotonic()
+        status: int | None = None
+        try:
+            try:
+                response = self.session.post(
+                    self.api_url,
+                    data=body,
+                    headers={**self._headers, "X-TC-Action": action},
+                    auth=self._auth,
+                    timeout=self.timeout,
+                )
+            except requests.Timeout:
+                raise TransportError(f"no answer within {self.timeout:g} s") from None
+            except requests.RequestException as exc:
+                raise TransportError(f"connection failed: {_reason(exc)}") from None
+            status = response.status_code
+            result = parse_response(status, response.content)
+        except (TransportError, APIError) as exc:
+            self._report(action, status, started, exc)
+            raise
+        self._report(action, status, started, None)
+        return result
+
+    def _report(self, action: str, status: int | None, started: float, exc: BaseException | None) -> None:
+        if self.on_attempt:
+            self.on_attempt(action, status, time.monotonic() - started, exc)
+
+    def stop(self) -> None:
+        """Make waiting and future attempts raise Interrupted."""
+        self._stopped.set()
+        self.limiter.stop()
+
+    def close(self) -> None:
+        self.session.close()

@@ -1,0 +1,66 @@
+"""The stream's JSON schema: where it lives, and checking records against it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft7Validator
+
+SCHEMA_FILE = "predictive_dialing_campaigns.json"
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    """The schema from the wheel (``tap_ccc_campaign/schemas``) or, in a source checkout, ``schemas/``."""
+    packaged = resources.files("tap_ccc_campaign") / "schemas" / SCHEMA_FILE
+    if packaged.is_file():
+        return json.loads(packaged.read_text(encoding="utf-8"))
+    source = Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_FILE
+    return json.loads(source.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Violation:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class RecordChecker:
+    """Drops fields the schema does not know (warning once per field) and validates the rest."""
+
+    def __init__(self, schema: dict[str, Any], logger: logging.Logger) -> None:
+        self._validator = Draft7Validator(schema)
+        self._known = set(schema.get("properties", {}))
+        self._warned: set[str] = set()
+        self._logger = logger
+
+    def drop_unknown(self, record: dict[str, Any]) -> dict[str, Any]:
+        unknown = record.keys() - self._known
+        for name in sorted(unknown - self._warned):
+            self._warned.add(name)
+            self._logger.warning(
+                "The API returned field '%s', which the schema does not describe: dropped "
+                "(warned once per run). Upgrade the tap to load it.",
+                name,
+            )
+        return {k: v for k, v in record.items() if k not in unknown} if unknown else record
+
+    def violations(self, record: dict[str, Any]) -> list[Violation]:
+        found = []
+        for error in self._validator.iter_errors(record):
+            path = ".".join(str(p) for p in error.absolute_path) or "(record)"
+            found.append(Violation(path, _short(error.message)))
+        return sorted(found, key=lambda v: v.field)
+
+
+def _short(message: str, limit: int = 160) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"

@@ -1,0 +1,151 @@
+"""The predictive_dialing_campaigns stream: one DescribePredictiveDialingCampaign per id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import Future
+from typing import Any
+
+from singer_sdk import Stream, metrics
+
+from tap_ccc_campaign.client import CallResult, CCCClient, RetryPolicy
+from tap_ccc_campaign.concurrency import OrderedPool
+from tap_ccc_campaign.config import Settings
+from tap_ccc_campaign.errors import (
+    APIError,
+    Disposition,
+    FatalRunError,
+    SyncFailedError,
+    TapError,
+    TransportError,
+)
+from tap_ccc_campaign.progress import Progress
+from tap_ccc_campaign.schema import RecordChecker
+from tap_ccc_campaign.throttle import SlidingWindowLimiter
+
+
+class PredictiveDialingCampaignsStream(Stream):
+    name = "predictive_dialing_campaigns"
+    primary_keys = ("SdkAppId", "CampaignId")
+    # A STATE message every 100 records, so a long sync reports state as it goes.
+    STATE_MSG_FREQUENCY = 100
+
+    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+        settings = Settings.from_config(self.config, self.logger)
+        checker = RecordChecker(self.schema, self.logger)
+        client = self._client(settings)
+        pool: OrderedPool[int, CallResult] = OrderedPool(
+            lambda cid: client.describe_campaign(settings.sdk_app_id, cid),
+            workers=settings.workers,
+            window=settings.workers * 2,
+        )
+        progress = Progress(len(settings.campaign_ids), self.logger)
+        failures: list[str] = []
+        emitted = 0
+        self.logger.info(
+            "Extracting %d campaign(s) of SdkAppId %d from %s at up to %g calls/s",
+            progress.total, settings.sdk_app_id, client.api_url, settings.requests_per_second,
+        )
+        try:
+            with metrics.http_request_counter(self.name, endpoint=client.api_url) as requests_made:
+                for campaign_id, future in pool.map(settings.campaign_ids, probe=True):
+                    requests_made.increment(_attempts(future))
+                    record = self._record(campaign_id, future, settings, checker, failures, first=progress.done == 0)
+                    progress.advance()
+                    if record is not None:
+                        emitted += 1
+                        yield record
+        finally:
+            pool.close()
+            client.stop()
+            client.close()
+        self.logger.info(
+            "Done: %d campaign(s) emitted, %d skipped as not found, %d failed; %s",
+            emitted, progress.total - emitted - len(failures), len(failures), progress.line(),
+        )
+        if failures:
+            raise SyncFailedError(
+                f"{len(failures)} of {progress.total} campaign(s) were not emitted: " + "; ".join(failures)
+            )
+
+    def _client(self, settings: Settings) -> CCCClient:
+        return CCCClient(
+            api_url=settings.api_url,
+            credentials=settings.credentials,
+            limiter=SlidingWindowLimiter(settings.requests_per_second),
+            region=settings.region,
+            language=settings.language,
+            timeout=settings.request_timeout,
+            retry=RetryPolicy(
+                max_attempts=settings.max_attempts,
+                base_seconds=settings.retry_backoff_seconds,
+                max_total_wait=settings.max_retry_seconds,
+            ),
+            pool_size=settings.workers,
+            on_attempt=self._log_attempt,
+        )
+
+    def _log_attempt(self, action: str, status: int | None, seconds: float, error: BaseException | None) -> None:
+        tags: dict[str, Any] = {
+            metrics.Tag.STREAM: self.name,
+            metrics.Tag.ENDPOINT: action,
+            metrics.Tag.STATUS: metrics.Status.FAILED if error else metrics.Status.SUCCEEDED,
+        }
+        if status is not None:
+            tags[metrics.Tag.HTTP_STATUS_CODE] = status
+        if isinstance(error, APIError):
+            tags["error_code"] = error.code
+        self._log_metric(metrics.Point("timer", metrics.Metric.HTTP_REQUEST_DURATION, seconds, tags))
+
+    def _record(
+        self,
+        campaign_id: int,
+        future: Future[CallResult],
+        settings: Settings,
+        checker: RecordChecker,
+        failures: list[str],
+        *,
+        first: bool,
+    ) -> dict[str, Any] | None:
+        """The record for one campaign, or None when it is skipped or failed (failures says which)."""
+        error = future.exception()
+        if isinstance(error, APIError):
+            disposition = error.disposition
+            if disposition is Disposition.FATAL:
+                raise FatalRunError(f"{error} while reading campaign {campaign_id}; stopping the run")
+            if disposition is Disposition.SKIP_CAMPAIGN:
+                self.logger.warning(
+                    "Campaign %d skipped: the API says it does not exist (%s: %s, RequestId %s)",
+                    campaign_id, error.code, error.message, error.request_id,
+                )
+                return None
+        if isinstance(error, TransportError) and first and error.http_status is None:
+            raise FatalRunError(
+                f"api_url: cannot reach {settings.api_url}: {error} "
+                f"(after {error.attempts} attempt(s))"
+            )
+        if isinstance(error, TapError):
+            failures.append(f"campaign {campaign_id}: {error} (after {error.attempts} attempt(s))")
+            self.logger.error("Campaign %d not emitted: %s", campaign_id, error)
+            return None
+        if error is not None:
+            raise error
+        result = future.result()
+        self.logger.debug("Campaign %d read, RequestId %s", campaign_id, result.request_id)
+        record = checker.drop_unknown({**result.data, "SdkAppId": settings.sdk_app_id})
+        record.setdefault("CampaignId", campaign_id)
+        problems = [str(v) for v in checker.violations(record)]
+        if record["CampaignId"] != campaign_id:
+            problems.append(f"CampaignId: the answer is for campaign {record['CampaignId']!r}")
+        if problems:
+            failures.append(f"campaign {campaign_id}: invalid field(s) {', '.join(problems)} (RequestId {result.request_id})")
+            self.logger.error("Campaign %d not emitted, schema check failed: %s", campaign_id, "; ".join(problems))
+            return None
+        return record
+
+
+def _attempts(future: Future[CallResult]) -> int:
+    error = future.exception()
+    if isinstance(error, TapError):
+        return error.attempts
+    return 1 if error is not None else future.result().attempts
