@@ -1,0 +1,1 @@
+pytest_plugins = ["ccc_emulator.testing"]

@@ -1,0 +1,180 @@
+"""The emulator's own behaviour: protocol errors, rate limit, data, faults and counters."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+import requests
+from ccc_emulator import Emulator
+from ccc_emulator.auth import DEMO_CREDENTIAL
+from ccc_emulator.data import CampaignStore
+from ccc_emulator.faults import FaultPlan
+
+from tap_ccc_campaign import signer
+
+
+def post(emulator: Emulator, action: str, params: dict, *, version: str = "2020-02-10", key: str | None = None,
+         session: requests.Session | None = None) -> requests.Response:
+    body = json.dumps(params).encode()
+    prepared = requests.Request(
+        "POST", emulator.url + "/", data=body, headers={"X-TC-Action": action, "X-TC-Version": version}
+    ).prepare()
+    creds = signer.Credentials(DEMO_CREDENTIAL.secret_id, key or DEMO_CREDENTIAL.secret_key)
+    signer.TC3Auth(creds, "ccc")(prepared)
+    return (session or requests.Session()).send(prepared, timeout=10)
+
+
+def error_code(response: requests.Response) -> str | None:
+    return response.json()["Response"].get("Error", {}).get("Code")
+
+
+def test_every_answer_carries_a_request_id(emulator):
+    ok = post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 2569})
+    bad = post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 1})
+    assert ok.json()["Response"]["RequestId"]
+    assert bad.json()["Response"]["RequestId"]
+
+
+def test_unknown_action_and_wrong_version_get_tencent_codes(emulator):
+    assert error_code(post(emulator, "DescribeNothing", {})) == "InvalidAction"
+    assert error_code(post(emulator, "DescribePredictiveDialingCampaign", {}, version="2017-03-12")) == "NoSuchVersion"
+
+
+def test_unknown_secret_id_and_malformed_authorization_are_refused(emulator):
+    body = b'{"SdkAppId": 1400000000, "CampaignId": 2569}'
+    headers = {"X-TC-Action": "DescribePredictiveDialingCampaign", "X-TC-Version": "2020-02-10",
+               "Content-Type": "application/json"}
+    malformed = requests.post(emulator.url, data=body, headers={**headers, "Authorization": "Basic abc"}, timeout=5)
+    assert error_code(malformed) == "AuthFailure.InvalidAuthorization"
+    prepared = requests.Request("POST", emulator.url + "/", data=body, headers=headers).prepare()
+    signer.TC3Auth(signer.Credentials("AKIDunknown", "k"), "ccc")(prepared)
+    assert error_code(requests.Session().send(prepared, timeout=5)) == "AuthFailure.SecretIdNotFound"
+
+
+def test_a_tampered_body_fails_the_signature(emulator):
+    prepared = requests.Request(
+        "POST", emulator.url + "/", data=b'{"SdkAppId": 1400000000, "CampaignId": 2569}',
+        headers={"X-TC-Action": "DescribePredictiveDialingCampaign", "X-TC-Version": "2020-02-10"},
+    ).prepare()
+    signer.TC3Auth(signer.Credentials(DEMO_CREDENTIAL.secret_id, DEMO_CREDENTIAL.secret_key), "ccc")(prepared)
+    prepared.body = b'{"SdkAppId": 1400000000, "CampaignId": 2570}'
+    assert error_code(requests.Session().send(prepared, timeout=5)) == "AuthFailure.SignatureFailure"
+
+
+def test_missing_and_mistyped_parameters(emulator):
+    assert error_code(post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000})) == "MissingParameter"
+    mistyped = post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": "x"})
+    assert error_code(mistyped) == "InvalidParameter"
+    too_big = post(emulator, "DescribePredictiveDialingCampaigns", {"SdkAppId": 1400000000, "PageSize": 101, "PageNumber": 0})
+    assert error_code(too_big) == "InvalidParameterValue"
+
+
+def test_data_is_deterministic_by_seed_and_covers_every_field():
+    a, b, c = CampaignStore(seed=1), CampaignStore(seed=1), CampaignStore(seed=2)
+    assert [a.campaign(i) for i in a.ids()] == [b.campaign(i) for i in b.ids()]
+    assert [a.campaign(i) for i in a.ids()] != [c.campaign(i) for i in c.ids()]
+    every = [a.campaign(i) for i in a.ids()]
+    assert set(every[0]) == {
+        "CampaignId", "Name", "CallOrder", "SkillGroupId", "IVRId", "Priority", "ExpectedAbandonRate", "RetryTimes",
+        "RetryInterval", "StartTime", "EndTime", "Variables", "UUI", "Status", "StatusReason",
+    }
+    assert any(c["Variables"] == [] for c in every) and any(c["Variables"] for c in every)
+    assert any(c["UUI"] == "" for c in every)
+    assert any(not c["Name"].isascii() for c in every)
+
+
+def test_rate_limit_rejects_past_the_limit_in_a_trailing_second(start_emulator):
+    emulator = start_emulator(rate_limit=5)
+    session = requests.Session()
+    codes = [error_code(post(emulator, "DescribePredictiveDialingCampaign",
+                             {"SdkAppId": 1400000000, "CampaignId": 2569}, session=session)) for _ in range(8)]
+    assert codes[:5] == [None] * 5
+    assert set(codes[5:]) == {"RequestLimitExceeded"}
+    stats = emulator.stats()
+    assert stats["rejections"] == {"DescribePredictiveDialingCampaign": 3}
+    assert stats["peak_per_second"]["DescribePredictiveDialingCampaign"] == 8
+
+
+def test_latency_is_served_concurrently(start_emulator):
+    emulator = start_emulator(latency=0.5, rate_limit=None)
+    results: list[int] = []
+
+    def call() -> None:
+        results.append(post(emulator, "DescribePredictiveDialingCampaign",
+                            {"SdkAppId": 1400000000, "CampaignId": 2569}).status_code)
+
+    threads = [threading.Thread(target=call) for _ in range(10)]
+    import time
+
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [200] * 10
+    assert time.monotonic() - started < 2.5  # ten half-second answers overlapped, not 5 s in a row
+
+
+def test_transient_faults_are_deterministic_and_stop_after_max_consecutive():
+    plan = FaultPlan(rates={"dberror": 0.5, "http503": 0.5}, seed=7, max_consecutive=2)
+    first = [plan.pick("A", cid, 1, cid) for cid in range(50)]
+    assert first == [plan.pick("A", cid, 1, cid) for cid in range(50)]
+    assert set(first) == {"dberror", "http503"}
+    assert all(plan.pick("A", cid, 3, cid) is None for cid in range(50))
+
+
+def test_unknown_fault_kind_is_refused():
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        FaultPlan(rates={"meteor": 0.1})
+
+
+@pytest.mark.parametrize(
+    ("kind", "check"),
+    [
+        ("dberror", lambda r: error_code(r) == "InternalError.DBError"),
+        ("ratelimit", lambda r: error_code(r) == "RequestLimitExceeded"),
+        ("http502", lambda r: r.status_code == 502),
+        ("http504", lambda r: r.status_code == 504),
+        ("notjson", lambda r: r.status_code == 200 and r.text.startswith("<html>")),
+        ("noresponse", lambda r: "Response" not in r.json()),
+        ("wrongtype", lambda r: r.json()["Response"]["Priority"] == "high"),
+    ],
+)
+def test_persistent_fault_on_a_chosen_campaign(start_emulator, kind, check):
+    emulator = start_emulator(faults=FaultPlan(persistent={2570: kind}))
+    assert check(post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 2570}))
+    healthy = post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 2571})
+    assert healthy.json()["Response"]["CampaignId"] == 2571
+    assert emulator.stats()["faults"] == {kind: 1}
+
+
+def test_a_dropped_connection_gives_no_answer(start_emulator):
+    emulator = start_emulator(faults=FaultPlan(persistent={2570: "drop"}))
+    with pytest.raises(requests.ConnectionError):
+        post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 2570})
+
+
+def test_extra_field_is_added_to_every_campaign(start_emulator):
+    emulator = start_emulator(faults=FaultPlan(extra_field=True))
+    answer = post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 2570})
+    assert answer.json()["Response"]["AIAgentId"] == 7
+
+
+def test_counters_and_log_over_http(emulator):
+    post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 2569})
+    post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 3})
+    stats = requests.get(emulator.url + "/_emulator/stats", timeout=5).json()
+    assert stats["requests"] == {"DescribePredictiveDialingCampaign": 2}
+    assert stats["errors"] == {"InvalidParameterValue": 1}
+    log = requests.get(emulator.url + "/_emulator/requests", timeout=5).json()
+    assert [(e["campaign_id"], e["outcome"]) for e in log] == [(2569, "ok"), (3, "InvalidParameterValue")]
+
+
+def test_keep_alive_reuses_one_connection(emulator):
+    session = requests.Session()
+    for _ in range(3):
+        post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 2569}, session=session)
+    pool = next(iter(session.adapters["http://"].poolmanager.pools._container.values()))
+    assert pool.num_connections == 1
