@@ -173,14 +173,21 @@ def _describe(error: ValidationError) -> str:
     # Never echo a secret's value back, even a malformed one.
     if path and path[0] in ENV_FALLBACKS and path[0] != "region":
         return f"{key}: must be a non-empty string"
-    value = error.instance
-    expected = {
-        "type": f"must be of type {error.validator_value}",
-        "minimum": f"must be at least {error.validator_value}",
-        "exclusiveMinimum": f"must be greater than {error.validator_value}",
-        "minLength": "must not be empty",
-        "enum": f"must be one of {', '.join(map(str, error.validator_value))}",
-    }.get(str(error.validator), error.message)
+    value, limit = error.instance, error.validator_value
+    match error.validator:
+        case "type":
+            names = [limit] if isinstance(limit, str) else [t for t in limit if t != "null"]
+            expected = f"must be of type {' or '.join(names)}"
+        case "minimum":
+            expected = f"must be at least {limit}"
+        case "exclusiveMinimum":
+            expected = f"must be greater than {limit}"
+        case "minLength":
+            expected = "must not be empty"
+        case "enum":
+            expected = f"must be one of {', '.join(map(str, limit))}"
+        case _:
+            expected = error.message
     return f"{key}: {expected}, got {value!r}"
 
 
