@@ -82,7 +82,7 @@ class Emulator:
         return int(self._server.server_address[1])
 
     def start(self) -> Emulator:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="ccc-emulator", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="ccc-emulator", daemon=True)
         self._thread.start()
         return self
 

@@ -1,0 +1,125 @@
+"""The stream, run in-process against the emulator: what reaches stdout, and what does not."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from ccc_emulator.data import CampaignStore
+from ccc_emulator.faults import FaultPlan
+
+from tap_ccc_campaign.errors import ConfigError, FatalRunError, SyncFailedError
+from tap_ccc_campaign.schema import load_schema
+from tests.helpers import STREAM, sync_in_process, tap_config
+
+
+def records_of(messages):
+    return [m["record"] for m in messages if m["type"] == "RECORD"]
+
+
+def test_every_campaign_once_in_config_order_with_the_api_values(emulator):
+    ids = list(emulator.store.ids())[::-1][:40]
+    got = records_of(sync_in_process(tap_config(emulator, ids)))
+    assert [r["CampaignId"] for r in got] == ids
+    for record in got:
+        expected = {**emulator.store.campaign(record["CampaignId"]), "SdkAppId": emulator.store.sdk_app_id}
+        assert record == expected
+
+
+def test_schema_then_records_then_state(emulator):
+    kinds = [m["type"] for m in sync_in_process(tap_config(emulator, [2569, 2570]))]
+    assert kinds == ["SCHEMA", "RECORD", "RECORD", "STATE"]
+
+
+def test_the_schema_message_has_the_key_properties(emulator):
+    schema = next(m for m in sync_in_process(tap_config(emulator, [2569])) if m["type"] == "SCHEMA")
+    assert schema["stream"] == STREAM
+    assert schema["key_properties"] == ["SdkAppId", "CampaignId"]
+
+
+def test_state_is_emitted_during_a_long_sync(start_emulator):
+    emulator = start_emulator(rate_limit=None, store=CampaignStore(count=150))
+    kinds = [m["type"] for m in sync_in_process(tap_config(emulator, list(emulator.store.ids()), requests_per_second=500))]
+    assert kinds.count("STATE") == 2  # after record 100, and at the end
+    assert kinds.index("STATE") == 101
+
+
+def test_a_missing_campaign_is_skipped_with_a_warning_naming_it(emulator, caplog):
+    with caplog.at_level(logging.WARNING):
+        got = records_of(sync_in_process(tap_config(emulator, [2569, 99, 2570])))
+    assert [r["CampaignId"] for r in got] == [2569, 2570]
+    assert "Campaign 99 skipped: the API says it does not exist (InvalidParameterValue" in caplog.text
+    assert "RequestId " in caplog.text
+
+
+def test_an_unknown_sdk_app_id_stops_the_run_after_one_call(emulator):
+    with pytest.raises(FatalRunError, match=r"InvalidParameterValue.InstanceNotExist: SdkAppId 7 does not exist"):
+        sync_in_process(tap_config(emulator, sdk_app_id=7))
+    assert emulator.stats()["requests"]["DescribePredictiveDialingCampaign"] == 1
+
+
+def test_a_wrong_key_stops_the_run_after_one_call(emulator):
+    with pytest.raises(FatalRunError, match=r"AuthFailure.SignatureFailure: .* \(RequestId [0-9a-f-]{36}\)"):
+        sync_in_process(tap_config(emulator, secret_key="wrong"))
+    assert emulator.stats()["requests"]["DescribePredictiveDialingCampaign"] == 1
+
+
+def test_a_record_of_the_wrong_type_is_withheld_and_named(start_emulator):
+    emulator = start_emulator(faults=FaultPlan(persistent={2571: "wrongtype"}))
+    emitted = []
+    with pytest.raises(SyncFailedError) as caught:
+        for message in _sync_collecting(tap_config(emulator, [2569, 2570, 2571, 2572]), emitted):
+            pass
+    assert [r["CampaignId"] for r in records_of(emitted)] == [2569, 2570, 2572]
+    assert "1 of 4 campaign(s) were not emitted: campaign 2571: invalid field(s) Priority:" in str(caught.value)
+
+
+def test_an_unknown_field_is_dropped_with_one_warning(start_emulator, caplog):
+    emulator = start_emulator(faults=FaultPlan(extra_field=True))
+    with caplog.at_level(logging.WARNING):
+        got = records_of(sync_in_process(tap_config(emulator, [2569, 2570, 2571])))
+    assert len(got) == 3 and all("AIAgentId" not in r for r in got)
+    assert caplog.text.count("The API returned field 'AIAgentId'") == 1
+
+
+def test_request_id_goes_to_logs_not_records(emulator):
+    got = records_of(sync_in_process(tap_config(emulator, [2569])))
+    assert "RequestId" not in got[0]
+
+
+def test_env_credentials_are_used_when_config_has_none(emulator, monkeypatch):
+    config = tap_config(emulator, [2569])
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", config.pop("secret_id"))
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", config.pop("secret_key"))
+    assert [r["CampaignId"] for r in records_of(sync_in_process(config))] == [2569]
+
+
+def test_a_bad_config_makes_no_call(emulator):
+    with pytest.raises(ConfigError, match="campaign_ids"):
+        sync_in_process(tap_config(emulator, []))
+    assert emulator.stats()["requests"] == {}
+
+
+def test_every_emulator_record_satisfies_the_schema(emulator):
+    from jsonschema import Draft7Validator
+
+    validator = Draft7Validator(load_schema())
+    for cid in emulator.store.ids():
+        validator.validate({**emulator.store.campaign(cid), "SdkAppId": emulator.store.sdk_app_id})
+
+
+def _sync_collecting(config, sink):
+    """Like sync_in_process, but keeps what was written before an exception."""
+    import io
+    import json
+    from contextlib import redirect_stdout
+
+    from tap_ccc_campaign.tap import TapCCCCampaign
+
+    out = io.StringIO()
+    try:
+        with redirect_stdout(out):
+            TapCCCCampaign(config=config).sync_all()
+    finally:
+        sink.extend(json.loads(line) for line in out.getvalue().splitlines())
+    return sink
