@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from concurrent.futures import Future
 from typing import Any
 
@@ -42,6 +43,16 @@ class PredictiveDialingCampaignsStream(Stream):
         progress = Progress(len(settings.campaign_ids), self.logger)
         failures: list[str] = []
         emitted = 0
+        # Not a resume point (every run reads every campaign, see README): a record of
+        # how far this sync got, so a scheduler or a person can see it in STATE.
+        last_sync = self.stream_state["last_sync"] = {
+            "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "campaigns": progress.total,
+            "done": 0,
+            "emitted": 0,
+            "last_campaign_id": None,
+            "complete": False,
+        }
         self.logger.info(
             "Extracting %d campaign(s) of SdkAppId %d from %s at up to %g calls/s",
             progress.total, settings.sdk_app_id, client.api_url, settings.requests_per_second,
@@ -52,13 +63,16 @@ class PredictiveDialingCampaignsStream(Stream):
                     requests_made.increment(_attempts(future))
                     record = self._record(campaign_id, future, settings, checker, failures, first=progress.done == 0)
                     progress.advance()
+                    last_sync.update(done=progress.done, last_campaign_id=campaign_id)
                     if record is not None:
                         emitted += 1
+                        last_sync["emitted"] = emitted
                         yield record
         finally:
             pool.close()
             client.stop()
             client.close()
+        last_sync["complete"] = not failures
         self.logger.info(
             "Done: %d campaign(s) emitted, %d skipped as not found, %d failed; %s",
             emitted, progress.total - emitted - len(failures), len(failures), progress.line(),
