@@ -1,0 +1,169 @@
+"""Throughput and memory of the installed tap against the local emulator.
+
+    .venv/bin/python benchmarks/throughput.py            # the full run (~2 min of waiting on the limit)
+    .venv/bin/python benchmarks/throughput.py --quick    # smaller counts, for a smoke check
+
+1. The emulator answers after 250 ms and enforces Tencent's 20 requests/s; the tap reads 1,000
+   campaigns at requests_per_second=20. Printed: achieved calls/s and its ratio to the limit,
+   rejections, wall time, p50/p99 call latency, peak RSS.
+2. The same figures for a one-at-a-time baseline (one signed call after another, as a plain
+   loop or a loop of tccli calls does), on 100 campaigns.
+3. Peak RSS of the tap at 1,000 and at 20,000 campaigns (no latency, limit raised), to show
+   memory stays flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+DEMO_ID, DEMO_KEY = "AKIDccc-emulator-demo-000000000000", "ccc-emulator-demo-secret-key"
+
+BASELINE = textwrap.dedent(
+    """
+    import json, sys, time, requests
+    from tap_ccc_campaign.signer import Credentials, TC3Auth
+    url, ids = sys.argv[1], json.loads(sys.argv[2])
+    auth, session = TC3Auth(Credentials(%r, %r), "ccc"), requests.Session()
+    for cid in ids:
+        started = time.monotonic()
+        r = session.post(url, data=json.dumps({"SdkAppId": 1400000000, "CampaignId": cid}).encode(),
+                         headers={"X-TC-Action": "DescribePredictiveDialingCampaign", "X-TC-Version": "2020-02-10"},
+                         auth=auth, timeout=30)
+        r.raise_for_status()
+        print(json.dumps({"CampaignId": r.json()["Response"]["CampaignId"]}))
+        print(f"METRIC: {{\\"metric\\": \\"http_request_duration\\", \\"value\\": {time.monotonic() - started}}}", file=sys.stderr)
+    """
+    % (DEMO_ID, DEMO_KEY)
+)
+
+
+@dataclass
+class Result:
+    label: str
+    campaigns: int
+    records: int
+    wall: float
+    rate: float  # calls per second of wall time, process start to exit
+    rejections: int
+    peak: int
+    p50: float
+    p99: float
+    rss_mib: float
+
+
+@contextmanager
+def emulator(campaigns: int, latency_ms: int, rate_limit: int):
+    with tempfile.TemporaryDirectory() as work:
+        port_file = Path(work) / "port"
+        process = subprocess.Popen(
+            [str(BIN / "ccc-emulator"), "--port", "0", "--port-file", str(port_file), "--campaigns", str(campaigns),
+             "--latency-ms", str(latency_ms), "--rate-limit", str(rate_limit)],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(200):
+                if port_file.exists() and port_file.read_text():
+                    break
+                time.sleep(0.05)
+            yield f"http://127.0.0.1:{port_file.read_text()}"
+        finally:
+            process.terminate()
+            process.wait()
+
+
+def fetch(url: str) -> object:
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        return json.load(answer)
+
+
+def measure(label: str, command: list[str], url: str, campaigns: int) -> Result:
+    """Run a command, counting its records and reading its peak RSS from wait4."""
+    with tempfile.TemporaryFile("w+") as err:
+        started = time.monotonic()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err, text=True)
+        records = sum(1 for line in process.stdout if line.startswith(('{"type":"RECORD"', '{"CampaignId"')))
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.monotonic() - started
+        err.seek(0)
+        durations = sorted(
+            json.loads(line.split("METRIC: ", 1)[1])["value"]
+            for line in err
+            if "METRIC: " in line and "http_request_duration" in line
+        )
+    if process.returncode != 0:
+        raise SystemExit(f"{label}: exited {process.returncode}")
+    stats = fetch(url + "/_emulator/stats")
+    calls = len(fetch(url + "/_emulator/requests"))
+    return Result(
+        label, campaigns, records, wall, calls / wall,
+        sum(stats["rejections"].values()), max(stats["peak_per_second"].values(), default=0),
+        statistics.median(durations) if durations else float("nan"),
+        durations[min(len(durations) - 1, int(len(durations) * 0.99))] if durations else float("nan"),
+        usage.ru_maxrss / 1024,
+    )
+
+
+def tap(url: str, ids: list[int], rate: float, work: Path) -> list[str]:
+    config = work / f"config-{len(ids)}.json"
+    config.write_text(json.dumps({"secret_id": DEMO_ID, "secret_key": DEMO_KEY, "sdk_app_id": 1400000000,
+                                  "campaign_ids": ids, "api_url": url, "requests_per_second": rate}))
+    return [str(BIN / "tap-ccc-campaign"), "--config", str(config)]
+
+
+def show(result: Result, limit: float | None) -> None:
+    ratio = f"{result.rate / limit:.3f}" if limit else "n/a"
+    print(
+        f"{result.label:<30}{result.campaigns:>8}{result.records:>9}{result.wall:>9.1f}s{result.rate:>9.2f}"
+        f"{ratio:>7}{result.rejections:>6}{result.peak:>6}{result.p50 * 1000:>8.0f}{result.p99 * 1000:>8.0f}"
+        f"{result.rss_mib:>9.1f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="200 / 20 / 2,000 campaigns instead of 1,000 / 100 / 20,000")
+    args = parser.parse_args()
+    paced, baseline_n, big = (200, 20, 2_000) if args.quick else (1_000, 100, 20_000)
+    first = 2569
+    print(f"{'run':<30}{'ids':>8}{'records':>9}{'wall':>10}{'calls/s':>9}{'ratio':>7}{'rej':>6}{'peak':>6}"
+          f"{'p50 ms':>8}{'p99 ms':>8}{'RSS MiB':>9}")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        with emulator(paced, 250, 20) as url:
+            tap_result = measure("tap, 250 ms, limit 20/s", tap(url, list(range(first, first + paced)), 20, work), url, paced)
+            show(tap_result, 20)
+        with emulator(baseline_n, 250, 20) as url:
+            ids = json.dumps(list(range(first, first + baseline_n)))
+            base = measure("one-at-a-time, 250 ms", [sys.executable, "-c", BASELINE, url, ids], url, baseline_n)
+            show(base, 20)
+        rss = {}
+        for count in (paced, big):
+            with emulator(count, 0, 0) as url:
+                result = measure(f"tap, no latency, {count:,} ids", tap(url, list(range(first, first + count)), 5000, work),
+                                 url, count)
+                show(result, None)
+                rss[count] = result.rss_mib
+    print()
+    print(f"achieved / limit at 250 ms latency: {tap_result.rate / 20:.3f} (target >= 0.95), "
+          f"rejections: {tap_result.rejections} (target 0)")
+    print(f"speed-up over one-at-a-time: {tap_result.rate / base.rate:.1f}x "
+          f"(one-at-a-time would take {paced / base.rate:.0f} s for {paced:,} campaigns; the tap took {tap_result.wall:.0f} s)")
+    print(f"peak RSS {big:,} / {paced:,} campaigns: {rss[big] / rss[paced]:.3f} (target <= 1.20)")
+
+
+if __name__ == "__main__":
+    main()
