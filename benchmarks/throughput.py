@@ -32,21 +32,20 @@ BIN = Path(sys.executable).parent
 DEMO_ID, DEMO_KEY = "AKIDccc-emulator-demo-000000000000", "ccc-emulator-demo-secret-key"
 
 BASELINE = textwrap.dedent(
-    """
+    f"""
     import json, sys, time, requests
     from tap_ccc_campaign.signer import Credentials, TC3Auth
     url, ids = sys.argv[1], json.loads(sys.argv[2])
-    auth, session = TC3Auth(Credentials(%r, %r), "ccc"), requests.Session()
+    auth, session = TC3Auth(Credentials({DEMO_ID!r}, {DEMO_KEY!r}), "ccc"), requests.Session()
     for cid in ids:
         started = time.monotonic()
-        r = session.post(url, data=json.dumps({"SdkAppId": 1400000000, "CampaignId": cid}).encode(),
-                         headers={"X-TC-Action": "DescribePredictiveDialingCampaign", "X-TC-Version": "2020-02-10"},
+        r = session.post(url, data=json.dumps({{"SdkAppId": 1400000000, "CampaignId": cid}}).encode(),
+                         headers={{"X-TC-Action": "DescribePredictiveDialingCampaign", "X-TC-Version": "2020-02-10"}},
                          auth=auth, timeout=30)
         r.raise_for_status()
-        print(json.dumps({"CampaignId": r.json()["Response"]["CampaignId"]}))
-        print(f"METRIC: {{\\"metric\\": \\"http_request_duration\\", \\"value\\": {time.monotonic() - started}}}", file=sys.stderr)
+        print(json.dumps({{"CampaignId": r.json()["Response"]["CampaignId"]}}))
+        print(f"METRIC: {{{{\\"metric\\": \\"http_request_duration\\", \\"value\\": {{time.monotonic() - started}}}}}}", file=sys.stderr)
     """
-    % (DEMO_ID, DEMO_KEY)
 )
 
 
@@ -69,8 +68,19 @@ def emulator(campaigns: int, latency_ms: int, rate_limit: int):
     with tempfile.TemporaryDirectory() as work:
         port_file = Path(work) / "port"
         process = subprocess.Popen(
-            [str(BIN / "ccc-emulator"), "--port", "0", "--port-file", str(port_file), "--campaigns", str(campaigns),
-             "--latency-ms", str(latency_ms), "--rate-limit", str(rate_limit)],
+            [
+                str(BIN / "ccc-emulator"),
+                "--port",
+                "0",
+                "--port-file",
+                str(port_file),
+                "--campaigns",
+                str(campaigns),
+                "--latency-ms",
+                str(latency_ms),
+                "--rate-limit",
+                str(rate_limit),
+            ],
             stdout=subprocess.DEVNULL,
         )
         try:
@@ -109,8 +119,13 @@ def measure(label: str, command: list[str], url: str, campaigns: int) -> Result:
     stats = fetch(url + "/_emulator/stats")
     calls = len(fetch(url + "/_emulator/requests"))
     return Result(
-        label, campaigns, records, wall, calls / wall,
-        sum(stats["rejections"].values()), max(stats["peak_per_second"].values(), default=0),
+        label,
+        campaigns,
+        records,
+        wall,
+        calls / wall,
+        sum(stats["rejections"].values()),
+        max(stats["peak_per_second"].values(), default=0),
         statistics.median(durations) if durations else float("nan"),
         durations[min(len(durations) - 1, int(len(durations) * 0.99))] if durations else float("nan"),
         usage.ru_maxrss / 1024,
@@ -119,8 +134,18 @@ def measure(label: str, command: list[str], url: str, campaigns: int) -> Result:
 
 def tap(url: str, ids: list[int], rate: float, work: Path) -> list[str]:
     config = work / f"config-{len(ids)}.json"
-    config.write_text(json.dumps({"secret_id": DEMO_ID, "secret_key": DEMO_KEY, "sdk_app_id": 1400000000,
-                                  "campaign_ids": ids, "api_url": url, "requests_per_second": rate}))
+    config.write_text(
+        json.dumps(
+            {
+                "secret_id": DEMO_ID,
+                "secret_key": DEMO_KEY,
+                "sdk_app_id": 1400000000,
+                "campaign_ids": ids,
+                "api_url": url,
+                "requests_per_second": rate,
+            }
+        )
+    )
     return [str(BIN / "tap-ccc-campaign"), "--config", str(config)]
 
 
@@ -135,16 +160,22 @@ def show(result: Result, limit: float | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="200 / 20 / 2,000 campaigns instead of 1,000 / 100 / 20,000")
+    parser.add_argument(
+        "--quick", action="store_true", help="200 / 20 / 2,000 campaigns instead of 1,000 / 100 / 20,000"
+    )
     args = parser.parse_args()
     paced, baseline_n, big = (200, 20, 2_000) if args.quick else (1_000, 100, 20_000)
     first = 2569
-    print(f"{'run':<30}{'ids':>8}{'records':>9}{'wall':>10}{'calls/s':>9}{'ratio':>7}{'rej':>6}{'peak':>6}"
-          f"{'p50 ms':>8}{'p99 ms':>8}{'RSS MiB':>9}")
+    print(
+        f"{'run':<30}{'ids':>8}{'records':>9}{'wall':>10}{'calls/s':>9}{'ratio':>7}{'rej':>6}{'peak':>6}"
+        f"{'p50 ms':>8}{'p99 ms':>8}{'RSS MiB':>9}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         with emulator(paced, 250, 20) as url:
-            tap_result = measure("tap, 250 ms, limit 20/s", tap(url, list(range(first, first + paced)), 20, work), url, paced)
+            tap_result = measure(
+                "tap, 250 ms, limit 20/s", tap(url, list(range(first, first + paced)), 20, work), url, paced
+            )
             show(tap_result, 20)
         with emulator(baseline_n, 250, 20) as url:
             ids = json.dumps(list(range(first, first + baseline_n)))
@@ -153,15 +184,23 @@ def main() -> None:
         rss = {}
         for count in (paced, big):
             with emulator(count, 0, 0) as url:
-                result = measure(f"tap, no latency, {count:,} ids", tap(url, list(range(first, first + count)), 5000, work),
-                                 url, count)
+                result = measure(
+                    f"tap, no latency, {count:,} ids",
+                    tap(url, list(range(first, first + count)), 5000, work),
+                    url,
+                    count,
+                )
                 show(result, None)
                 rss[count] = result.rss_mib
     print()
-    print(f"achieved / limit at 250 ms latency: {tap_result.rate / 20:.3f} (target >= 0.95), "
-          f"rejections: {tap_result.rejections} (target 0)")
-    print(f"speed-up over one-at-a-time: {tap_result.rate / base.rate:.1f}x "
-          f"(one-at-a-time would take {paced / base.rate:.0f} s for {paced:,} campaigns; the tap took {tap_result.wall:.0f} s)")
+    print(
+        f"achieved / limit at 250 ms latency: {tap_result.rate / 20:.3f} (target >= 0.95), "
+        f"rejections: {tap_result.rejections} (target 0)"
+    )
+    print(
+        f"speed-up over one-at-a-time: {tap_result.rate / base.rate:.1f}x "
+        f"(one-at-a-time would take {paced / base.rate:.0f} s for {paced:,} campaigns; the tap took {tap_result.wall:.0f} s)"
+    )
     print(f"peak RSS {big:,} / {paced:,} campaigns: {rss[big] / rss[paced]:.3f} (target <= 1.20)")
 
 

@@ -15,12 +15,31 @@ from typing import Any
 
 import yaml
 
-SDK_SETTINGS = {"stream_maps", "stream_map_config", "faker_config", "flattening_enabled",
-                "flattening_max_depth", "flattening_max_key_length", "flattening_separator"}
-KINDS = {"string": "string", "integer": "integer", "number": "decimal", "boolean": "boolean", "array": "array",
-         "object": "object"}
-LABELS = {"sdk_app_id": "SdkAppId", "api_url": "API URL", "secret_id": "SecretId", "secret_key": "SecretKey",
-          "token": "STS Token", "campaign_ids": "Campaign IDs"}
+SDK_SETTINGS = {
+    "stream_maps",
+    "stream_map_config",
+    "faker_config",
+    "flattening_enabled",
+    "flattening_max_depth",
+    "flattening_max_key_length",
+    "flattening_separator",
+}
+KINDS = {
+    "string": "string",
+    "integer": "integer",
+    "number": "decimal",
+    "boolean": "boolean",
+    "array": "array",
+    "object": "object",
+}
+LABELS = {
+    "sdk_app_id": "SdkAppId",
+    "api_url": "API URL",
+    "secret_id": "SecretId",
+    "secret_key": "SecretKey",
+    "token": "STS Token",
+    "campaign_ids": "Campaign IDs",
+}
 
 
 def about() -> dict[str, Any]:
@@ -34,7 +53,9 @@ def settings(info: dict[str, Any]) -> list[dict[str, Any]]:
     for name, prop in info["settings"]["properties"].items():
         if name in SDK_SETTINGS:
             continue
-        kinds = [t for t in ([prop["type"]] if isinstance(prop.get("type"), str) else prop.get("type", [])) if t != "null"]
+        kinds = [
+            t for t in ([prop["type"]] if isinstance(prop.get("type"), str) else prop.get("type", [])) if t != "null"
+        ]
         setting: dict[str, Any] = {
             "name": name,
             "label": LABELS.get(name, name.replace("_", " ").capitalize()),

@@ -21,7 +21,9 @@ def main(path: str) -> None:
         for status, count, priority, abandon in rows:
             print(f"{STATUS.get(status, status):<14}{count:>10}{priority:>14.1f}{abandon:>15.1f}")
         print("\nA few names, as loaded:")
-        for campaign_id, name in db.execute(f"select campaignid, name from {table} order by campaignid limit 6").fetchall():
+        for campaign_id, name in db.execute(
+            f"select campaignid, name from {table} order by campaignid limit 6"
+        ).fetchall():
             print(f"  {campaign_id}  {name}")
 
 

@@ -73,7 +73,9 @@ def parse_response(status: int, content: bytes) -> tuple[dict[str, Any], str | N
 
 def _reason(exc: BaseException) -> str:
     """The innermost cause of a requests failure, without urllib3's wrapping."""
-    found = re.findall(r"\[Errno -?\d+\] [^'\")]+|Name or service not known|Remote end closed connection[^'\")]*", str(exc))
+    found = re.findall(
+        r"\[Errno -?\d+\] [^'\")]+|Name or service not known|Remote end closed connection[^'\")]*", str(exc)
+    )
     return found[-1] if found else type(exc).__name__
 
 

@@ -29,8 +29,7 @@ class OrderedPool(Generic[T, R]):
         self._window = max(window, workers)
         self._stop = threading.Event()
         self._threads = [
-            threading.Thread(target=self._work, name=f"ccc-worker-{i}", daemon=True)
-            for i in range(workers)
+            threading.Thread(target=self._work, name=f"ccc-worker-{i}", daemon=True) for i in range(workers)
         ]
         for thread in self._threads:
             thread.start()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import configparser
 import logging
 import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path

@@ -13,7 +13,7 @@ import hmac
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import requests
@@ -32,7 +32,7 @@ def _hmac(key: bytes, msg: str) -> bytes:
 
 
 def utc_date(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d")
 
 
 def credential_scope(timestamp: int, service: str) -> str:
@@ -49,9 +49,7 @@ def canonical_request(
     query: str = "",
 ) -> str:
     canonical_headers = f"content-type:{content_type}\nhost:{host}\n"
-    return "\n".join(
-        [method, uri, query, canonical_headers, SIGNED_HEADERS, sha256_hex(body)]
-    )
+    return "\n".join([method, uri, query, canonical_headers, SIGNED_HEADERS, sha256_hex(body)])
 
 
 def string_to_sign(canonical: str, timestamp: int, service: str) -> str:
@@ -77,10 +75,7 @@ def signature(secret_key: str, to_sign: str, timestamp: int, service: str) -> st
 
 
 def authorization(secret_id: str, scope: str, sig: str) -> str:
-    return (
-        f"{ALGORITHM} Credential={secret_id}/{scope}, "
-        f"SignedHeaders={SIGNED_HEADERS}, Signature={sig}"
-    )
+    return f"{ALGORITHM} Credential={secret_id}/{scope}, SignedHeaders={SIGNED_HEADERS}, Signature={sig}"
 
 
 def sign(
@@ -96,9 +91,7 @@ def sign(
     query: str = "",
 ) -> str:
     """The Authorization header value for one request."""
-    canonical = canonical_request(
-        method=method, host=host, body=body, content_type=content_type, query=query
-    )
+    canonical = canonical_request(method=method, host=host, body=body, content_type=content_type, query=query)
     to_sign = string_to_sign(canonical, timestamp, service)
     return authorization(
         secret_id,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
 from concurrent.futures import Future
+from datetime import UTC, datetime
 from typing import Any
 
 from singer_sdk import Stream, metrics
@@ -46,7 +46,7 @@ class PredictiveDialingCampaignsStream(Stream):
         # Not a resume point (every run reads every campaign, see README): a record of
         # how far this sync got, so a scheduler or a person can see it in STATE.
         last_sync = self.stream_state["last_sync"] = {
-            "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "campaigns": progress.total,
             "done": 0,
             "emitted": 0,
@@ -55,7 +55,10 @@ class PredictiveDialingCampaignsStream(Stream):
         }
         self.logger.info(
             "Extracting %d campaign(s) of SdkAppId %d from %s at up to %g calls/s",
-            progress.total, settings.sdk_app_id, client.api_url, settings.requests_per_second,
+            progress.total,
+            settings.sdk_app_id,
+            client.api_url,
+            settings.requests_per_second,
         )
         try:
             with metrics.http_request_counter(self.name, endpoint=client.api_url) as requests_made:
@@ -75,7 +78,10 @@ class PredictiveDialingCampaignsStream(Stream):
         last_sync["complete"] = not failures
         self.logger.info(
             "Done: %d campaign(s) emitted, %d skipped as not found, %d failed; %s",
-            emitted, progress.total - emitted - len(failures), len(failures), progress.line(),
+            emitted,
+            progress.total - emitted - len(failures),
+            len(failures),
+            progress.line(),
         )
         if failures:
             raise SyncFailedError(
@@ -130,13 +136,15 @@ class PredictiveDialingCampaignsStream(Stream):
             if disposition is Disposition.SKIP_CAMPAIGN:
                 self.logger.warning(
                     "Campaign %d skipped: the API says it does not exist (%s: %s, RequestId %s)",
-                    campaign_id, error.code, error.message, error.request_id,
+                    campaign_id,
+                    error.code,
+                    error.message,
+                    error.request_id,
                 )
                 return None
         if isinstance(error, TransportError) and first and error.http_status is None:
             raise FatalRunError(
-                f"api_url: cannot reach {settings.api_url}: {error} "
-                f"(after {error.attempts} attempt(s))"
+                f"api_url: cannot reach {settings.api_url}: {error} (after {error.attempts} attempt(s))"
             )
         if isinstance(error, TapError):
             failures.append(f"campaign {campaign_id}: {error} (after {error.attempts} attempt(s))")
@@ -152,7 +160,9 @@ class PredictiveDialingCampaignsStream(Stream):
         if record["CampaignId"] != campaign_id:
             problems.append(f"CampaignId: the answer is for campaign {record['CampaignId']!r}")
         if problems:
-            failures.append(f"campaign {campaign_id}: invalid field(s) {', '.join(problems)} (RequestId {result.request_id})")
+            failures.append(
+                f"campaign {campaign_id}: invalid field(s) {', '.join(problems)} (RequestId {result.request_id})"
+            )
             self.logger.error("Campaign %d not emitted, schema check failed: %s", campaign_id, "; ".join(problems))
             return None
         return record

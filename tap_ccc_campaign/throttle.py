@@ -24,7 +24,7 @@ class SlidingWindowLimiter:
         rate: float,
         *,
         period: float = 1.0,
-        guard: float = 0.03,
+        guard: float = 0.015,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if rate <= 0:

@@ -86,7 +86,5 @@ def run_tap(
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "TAP_CCC_CAMPAIGN_"))}
     full_env["HOME"] = str(tmp_path)  # no ~/.tencentcloud/credentials from the machine
     full_env.update(env or {})
-    done = subprocess.run(
-        [*command, *args], capture_output=True, text=True, timeout=timeout, env=full_env, check=False
-    )
+    done = subprocess.run([*command, *args], capture_output=True, text=True, timeout=timeout, env=full_env, check=False)
     return Run(done.returncode, done.stdout, done.stderr)

@@ -28,8 +28,13 @@ class Server:
     database: str
 
     def env(self) -> dict[str, str]:
-        return {"PGHOST": self.host, "PGPORT": str(self.port), "PGUSER": self.user,
-                "PGPASSWORD": "unused-trust-auth", "PGDATABASE": self.database}
+        return {
+            "PGHOST": self.host,
+            "PGPORT": str(self.port),
+            "PGUSER": self.user,
+            "PGPASSWORD": "unused-trust-auth",
+            "PGDATABASE": self.database,
+        }
 
 
 def _free_port() -> int:
@@ -51,15 +56,44 @@ def running_server(bin_dir: Path) -> Iterator[Server]:
     port = _free_port()
     user = "postgres" if as_root else pwd.getpwuid(os.geteuid()).pw_name
     try:
-        subprocess.run([*prefix, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", user, "-E", "UTF8",
-                        "--no-instructions"], check=True, capture_output=True)
         subprocess.run(
-            [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w", "-o",
-             f"-h 127.0.0.1 -p {port} -k {base}", "start"],
-            check=True, capture_output=True,
+            [
+                *prefix,
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "-U",
+                user,
+                "-E",
+                "UTF8",
+                "--no-instructions",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                *prefix,
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(base / "log"),
+                "-w",
+                "-o",
+                f"-h 127.0.0.1 -p {port} -k {base}",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
         )
         yield Server("127.0.0.1", port, user, "postgres")
     finally:
-        subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, check=False)
+        subprocess.run(
+            [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(base, ignore_errors=True)

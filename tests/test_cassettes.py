@@ -53,8 +53,10 @@ def test_cassettes_hold_no_credentials_or_signatures(name):
 def test_recording_refuses_to_write_a_cassette_holding_a_secret(tmp_path, emulator):
     recorder = make_vcr(record_mode="all", secrets=["s3cr3t-value"])
     recorder.cassette_library_dir = str(tmp_path)
-    with pytest.raises(UnscrubbedCassetteError, match="holds 1 secret") as caught:  # noqa: PT012
-        with recorder.use_cassette("leak.yaml"):
-            requests.post(emulator.url, data=b'{"note": "s3cr3t-value"}', timeout=5)
+    with (
+        pytest.raises(UnscrubbedCassetteError, match="holds 1 secret") as caught,
+        recorder.use_cassette("leak.yaml"),
+    ):
+        requests.post(emulator.url, data=b'{"note": "s3cr3t-value"}', timeout=5)
     assert "s3cr3t-value" not in str(caught.value)
     assert not (tmp_path / "leak.yaml").exists()

@@ -23,9 +23,21 @@ def test_every_configured_campaign_arrives_once_equal_to_the_emulator(emulator, 
 def test_about_markdown_documents_every_setting(tmp_path):
     run = run_tap(None, tmp_path, "--about", "--format", "markdown")
     assert run.returncode == 0
-    for setting in ("secret_id", "secret_key", "token", "sdk_app_id", "campaign_ids", "api_url", "region",
-                    "language", "requests_per_second", "request_timeout", "max_attempts", "max_retry_seconds",
-                    "retry_backoff_seconds"):
+    for setting in (
+        "secret_id",
+        "secret_key",
+        "token",
+        "sdk_app_id",
+        "campaign_ids",
+        "api_url",
+        "region",
+        "language",
+        "requests_per_second",
+        "request_timeout",
+        "max_attempts",
+        "max_retry_seconds",
+        "retry_backoff_seconds",
+    ):
         assert f"| {setting} |" in run.stdout
 
 
@@ -39,7 +51,8 @@ def test_a_bad_config_is_one_line_naming_the_key_and_exit_2(emulator, tmp_path):
     run = run_tap(tap_config(emulator, [2569, "abc"]), tmp_path)
     assert run.returncode == 2
     assert last_line(run.stderr) == (
-        "tap-ccc-campaign: error: invalid config: campaign_ids[1]: must be of type integer, got 'abc'")
+        "tap-ccc-campaign: error: invalid config: campaign_ids[1]: must be of type integer, got 'abc'"
+    )
     assert "Traceback" not in run.stderr
     assert run.stdout == ""
 
@@ -54,12 +67,20 @@ def test_a_wrong_key_is_one_line_with_code_and_request_id(emulator, tmp_path):
 
 
 def test_an_unreachable_api_url_names_it(tmp_path):
-    config = {"secret_id": "a", "secret_key": "b", "sdk_app_id": 1, "campaign_ids": [1],
-              "api_url": "http://127.0.0.1:9", "max_attempts": 2, "retry_backoff_seconds": 0.01}
+    config = {
+        "secret_id": "a",
+        "secret_key": "b",
+        "sdk_app_id": 1,
+        "campaign_ids": [1],
+        "api_url": "http://127.0.0.1:9",
+        "max_attempts": 2,
+        "retry_backoff_seconds": 0.01,
+    }
     run = run_tap(config, tmp_path)
     assert run.returncode == 1
     assert last_line(run.stderr).startswith(
-        "tap-ccc-campaign: error: api_url: cannot reach http://127.0.0.1:9: connection failed: [Errno 111]")
+        "tap-ccc-campaign: error: api_url: cannot reach http://127.0.0.1:9: connection failed: [Errno 111]"
+    )
 
 
 def test_config_from_env_variables(emulator, tmp_path):

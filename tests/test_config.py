@@ -53,11 +53,19 @@ def test_a_malformed_secret_is_never_echoed():
 
 
 def test_env_fills_unset_credentials_like_tencents_tools(tmp_path):
-    env = {"TENCENTCLOUD_SECRET_ID": "AKIDenv", "TENCENTCLOUD_SECRET_KEY": "envkey", "TENCENTCLOUD_TOKEN": "tok",
-           "TENCENTCLOUD_REGION": "ap-singapore"}
+    env = {
+        "TENCENTCLOUD_SECRET_ID": "AKIDenv",
+        "TENCENTCLOUD_SECRET_KEY": "envkey",
+        "TENCENTCLOUD_TOKEN": "tok",
+        "TENCENTCLOUD_REGION": "ap-singapore",
+    }
     resolved = config.with_fallbacks({"sdk_app_id": 1}, env, tmp_path / "none")
     assert (resolved["secret_id"], resolved["secret_key"], resolved["token"], resolved["region"]) == (
-        "AKIDenv", "envkey", "tok", "ap-singapore")
+        "AKIDenv",
+        "envkey",
+        "tok",
+        "ap-singapore",
+    )
 
 
 def test_explicit_config_wins_over_env(tmp_path):
@@ -99,4 +107,8 @@ def test_rate_above_the_api_limit_is_allowed_with_a_warning(caplog):
 def test_defaults():
     settings = config.Settings.from_config(VALID, logging.getLogger("t"))
     assert (settings.api_url, settings.requests_per_second, settings.request_timeout, settings.max_attempts) == (
-        "https://ccc.intl.tencentcloudapi.com", 20.0, 30.0, 5)
+        "https://ccc.intl.tencentcloudapi.com",
+        20.0,
+        30.0,
+        5,
+    )

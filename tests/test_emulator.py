@@ -15,8 +15,15 @@ from ccc_emulator.faults import FaultPlan
 from tap_ccc_campaign import signer
 
 
-def post(emulator: Emulator, action: str, params: dict, *, version: str = "2020-02-10", key: str | None = None,
-         session: requests.Session | None = None) -> requests.Response:
+def post(
+    emulator: Emulator,
+    action: str,
+    params: dict,
+    *,
+    version: str = "2020-02-10",
+    key: str | None = None,
+    session: requests.Session | None = None,
+) -> requests.Response:
     body = json.dumps(params).encode()
     prepared = requests.Request(
         "POST", emulator.url + "/", data=body, headers={"X-TC-Action": action, "X-TC-Version": version}
@@ -44,8 +51,11 @@ def test_unknown_action_and_wrong_version_get_tencent_codes(emulator):
 
 def test_unknown_secret_id_and_malformed_authorization_are_refused(emulator):
     body = b'{"SdkAppId": 1400000000, "CampaignId": 2569}'
-    headers = {"X-TC-Action": "DescribePredictiveDialingCampaign", "X-TC-Version": "2020-02-10",
-               "Content-Type": "application/json"}
+    headers = {
+        "X-TC-Action": "DescribePredictiveDialingCampaign",
+        "X-TC-Version": "2020-02-10",
+        "Content-Type": "application/json",
+    }
     malformed = requests.post(emulator.url, data=body, headers={**headers, "Authorization": "Basic abc"}, timeout=5)
     assert error_code(malformed) == "AuthFailure.InvalidAuthorization"
     prepared = requests.Request("POST", emulator.url + "/", data=body, headers=headers).prepare()
@@ -55,7 +65,9 @@ def test_unknown_secret_id_and_malformed_authorization_are_refused(emulator):
 
 def test_a_tampered_body_fails_the_signature(emulator):
     prepared = requests.Request(
-        "POST", emulator.url + "/", data=b'{"SdkAppId": 1400000000, "CampaignId": 2569}',
+        "POST",
+        emulator.url + "/",
+        data=b'{"SdkAppId": 1400000000, "CampaignId": 2569}',
         headers={"X-TC-Action": "DescribePredictiveDialingCampaign", "X-TC-Version": "2020-02-10"},
     ).prepare()
     signer.TC3Auth(signer.Credentials(DEMO_CREDENTIAL.secret_id, DEMO_CREDENTIAL.secret_key), "ccc")(prepared)
@@ -64,10 +76,14 @@ def test_a_tampered_body_fails_the_signature(emulator):
 
 
 def test_missing_and_mistyped_parameters(emulator):
-    assert error_code(post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000})) == "MissingParameter"
+    assert (
+        error_code(post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000})) == "MissingParameter"
+    )
     mistyped = post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": "x"})
     assert error_code(mistyped) == "InvalidParameter"
-    too_big = post(emulator, "DescribePredictiveDialingCampaigns", {"SdkAppId": 1400000000, "PageSize": 101, "PageNumber": 0})
+    too_big = post(
+        emulator, "DescribePredictiveDialingCampaigns", {"SdkAppId": 1400000000, "PageSize": 101, "PageNumber": 0}
+    )
     assert error_code(too_big) == "InvalidParameterValue"
 
 
@@ -77,10 +93,24 @@ def test_data_is_deterministic_by_seed_and_covers_every_field():
     assert [a.campaign(i) for i in a.ids()] != [c.campaign(i) for i in c.ids()]
     every = [a.campaign(i) for i in a.ids()]
     assert set(every[0]) == {
-        "CampaignId", "Name", "CallOrder", "SkillGroupId", "IVRId", "Priority", "ExpectedAbandonRate", "RetryTimes",
-        "RetryInterval", "StartTime", "EndTime", "Variables", "UUI", "Status", "StatusReason",
+        "CampaignId",
+        "Name",
+        "CallOrder",
+        "SkillGroupId",
+        "IVRId",
+        "Priority",
+        "ExpectedAbandonRate",
+        "RetryTimes",
+        "RetryInterval",
+        "StartTime",
+        "EndTime",
+        "Variables",
+        "UUI",
+        "Status",
+        "StatusReason",
     }
-    assert any(c["Variables"] == [] for c in every) and any(c["Variables"] for c in every)
+    assert any(c["Variables"] == [] for c in every)
+    assert any(c["Variables"] for c in every)
     assert any(c["UUI"] == "" for c in every)
     assert any(not c["Name"].isascii() for c in every)
 
@@ -88,8 +118,17 @@ def test_data_is_deterministic_by_seed_and_covers_every_field():
 def test_rate_limit_rejects_past_the_limit_in_a_trailing_second(start_emulator):
     emulator = start_emulator(rate_limit=5)
     session = requests.Session()
-    codes = [error_code(post(emulator, "DescribePredictiveDialingCampaign",
-                             {"SdkAppId": 1400000000, "CampaignId": 2569}, session=session)) for _ in range(8)]
+    codes = [
+        error_code(
+            post(
+                emulator,
+                "DescribePredictiveDialingCampaign",
+                {"SdkAppId": 1400000000, "CampaignId": 2569},
+                session=session,
+            )
+        )
+        for _ in range(8)
+    ]
     assert codes[:5] == [None] * 5
     assert set(codes[5:]) == {"RequestLimitExceeded"}
     stats = emulator.stats()
@@ -102,8 +141,11 @@ def test_latency_is_served_concurrently(start_emulator):
     results: list[int] = []
 
     def call() -> None:
-        results.append(post(emulator, "DescribePredictiveDialingCampaign",
-                            {"SdkAppId": 1400000000, "CampaignId": 2569}).status_code)
+        results.append(
+            post(
+                emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 2569}
+            ).status_code
+        )
 
     threads = [threading.Thread(target=call) for _ in range(10)]
     import time
@@ -175,6 +217,8 @@ def test_counters_and_log_over_http(emulator):
 def test_keep_alive_reuses_one_connection(emulator):
     session = requests.Session()
     for _ in range(3):
-        post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 2569}, session=session)
+        post(
+            emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 2569}, session=session
+        )
     pool = next(iter(session.adapters["http://"].poolmanager.pools._container.values()))
     assert pool.num_connections == 1

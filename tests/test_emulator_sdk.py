@@ -28,7 +28,9 @@ def request(model_cls, **fields):
 def test_sdk_reads_one_campaign_into_its_model(emulator):
     campaign_id = emulator.store.first_id + 1
     answer = sdk_client(emulator).DescribePredictiveDialingCampaign(
-        request(models.DescribePredictiveDialingCampaignRequest, SdkAppId=emulator.store.sdk_app_id, CampaignId=campaign_id)
+        request(
+            models.DescribePredictiveDialingCampaignRequest, SdkAppId=emulator.store.sdk_app_id, CampaignId=campaign_id
+        )
     )
     expected = emulator.store.campaign(campaign_id)
     assert answer.CampaignId == campaign_id
@@ -41,14 +43,22 @@ def test_sdk_reads_one_campaign_into_its_model(emulator):
 def test_sdk_lists_campaigns_with_paging_and_filters(emulator):
     client = sdk_client(emulator)
     page = client.DescribePredictiveDialingCampaigns(
-        request(models.DescribePredictiveDialingCampaignsRequest, SdkAppId=emulator.store.sdk_app_id, PageSize=30, PageNumber=3)
+        request(
+            models.DescribePredictiveDialingCampaignsRequest,
+            SdkAppId=emulator.store.sdk_app_id,
+            PageSize=30,
+            PageNumber=3,
+        )
     )
     assert page.TotalCount == emulator.store.count
     assert [c.CampaignId for c in page.CampaignList] == list(emulator.store.ids())[90:100]
     one = client.DescribePredictiveDialingCampaigns(
         request(
             models.DescribePredictiveDialingCampaignsRequest,
-            SdkAppId=emulator.store.sdk_app_id, PageSize=10, PageNumber=0, CampaignId=emulator.store.first_id,
+            SdkAppId=emulator.store.sdk_app_id,
+            PageSize=10,
+            PageNumber=0,
+            CampaignId=emulator.store.first_id,
         )
     )
     assert [c.CampaignId for c in one.CampaignList] == [emulator.store.first_id]
@@ -60,7 +70,10 @@ def test_sdk_reads_sessions(emulator):
     answer = sdk_client(emulator).DescribePredictiveDialingSessions(
         request(
             models.DescribePredictiveDialingSessionsRequest,
-            SdkAppId=emulator.store.sdk_app_id, CampaignId=campaign_id, PageSize=1000, PageNumber=0,
+            SdkAppId=emulator.store.sdk_app_id,
+            CampaignId=campaign_id,
+            PageSize=1000,
+            PageNumber=0,
         )
     )
     assert answer.TotalCount == len(emulator.store.sessions(campaign_id))
@@ -70,7 +83,9 @@ def test_sdk_reads_sessions(emulator):
 def test_sdk_with_a_wrong_key_gets_signature_failure(emulator):
     with pytest.raises(TencentCloudSDKException) as caught:
         sdk_client(emulator, secret_key="not-the-key").DescribePredictiveDialingCampaign(
-            request(models.DescribePredictiveDialingCampaignRequest, SdkAppId=emulator.store.sdk_app_id, CampaignId=2569)
+            request(
+                models.DescribePredictiveDialingCampaignRequest, SdkAppId=emulator.store.sdk_app_id, CampaignId=2569
+            )
         )
     assert caught.value.get_code() == "AuthFailure.SignatureFailure"
     assert caught.value.get_request_id()
@@ -83,7 +98,9 @@ def test_sdk_with_a_stale_clock_gets_signature_expire(emulator, monkeypatch):
     monkeypatch.setattr(abstract_client, "time", SimpleNamespace(time=lambda: time.time() - 301, sleep=time.sleep))
     with pytest.raises(TencentCloudSDKException) as caught:
         sdk_client(emulator).DescribePredictiveDialingCampaign(
-            request(models.DescribePredictiveDialingCampaignRequest, SdkAppId=emulator.store.sdk_app_id, CampaignId=2569)
+            request(
+                models.DescribePredictiveDialingCampaignRequest, SdkAppId=emulator.store.sdk_app_id, CampaignId=2569
+            )
         )
     assert caught.value.get_code() == "AuthFailure.SignatureExpire"
 

@@ -35,8 +35,14 @@ def start(start_emulator, **faults):
 
 
 def config_for(emulator, **overrides):
-    settings = {"secret_id": SECRET_ID, "secret_key": SECRET_KEY, "token": TOKEN, "request_timeout": 1,
-                "max_attempts": 4, **overrides}
+    settings = {
+        "secret_id": SECRET_ID,
+        "secret_key": SECRET_KEY,
+        "token": TOKEN,
+        "request_timeout": 1,
+        "max_attempts": 4,
+        **overrides,
+    }
     return tap_config(emulator, **settings)
 
 
@@ -94,7 +100,8 @@ def test_a_wrong_key_over_10000_campaigns_makes_a_handful_of_calls(start_emulato
     assert emulator.stats()["requests"]["DescribePredictiveDialingCampaign"] <= 5
     line = run.stderr.strip().splitlines()[-1]
     assert line.startswith("tap-ccc-campaign: error: AuthFailure.SignatureFailure: ")
-    assert "RequestId" in line and "SECRET-KEY-wrong" not in run.stderr
+    assert "RequestId" in line
+    assert "SECRET-KEY-wrong" not in run.stderr
 
 
 def test_secrets_never_reach_log_records_or_exceptions(start_emulator, caplog):
@@ -113,8 +120,9 @@ def test_a_signal_mid_sync_stops_quickly_with_whole_lines_and_a_valid_state(star
     path = tmp_path / "config.json"
     path.write_text(json.dumps(tap_config(emulator)))
     env = {k: v for k, v in os.environ.items() if not k.startswith("TENCENTCLOUD_")}
-    process = subprocess.Popen([*tap_command(), "--config", str(path)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        [*tap_command(), "--config", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
     time.sleep(3)
     process.send_signal(signum)
     sent = time.monotonic()
@@ -124,7 +132,8 @@ def test_a_signal_mid_sync_stops_quickly_with_whole_lines_and_a_valid_state(star
     assert stdout.endswith("\n")
     messages = [json.loads(line) for line in stdout.splitlines()]  # every line whole
     records = [m["record"]["CampaignId"] for m in messages if m["type"] == "RECORD"]
-    assert 0 < len(records) < 400 and records == list(emulator.store.ids())[: len(records)]
+    assert 0 < len(records) < 400
+    assert records == list(emulator.store.ids())[: len(records)]
     state = [m for m in messages if m["type"] == "STATE"][-1]["value"]
     assert state["bookmarks"]["predictive_dialing_campaigns"]["last_sync"]["complete"] is False
     assert "interrupted by signal" in stderr.strip().splitlines()[-1]

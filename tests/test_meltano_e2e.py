@@ -20,15 +20,31 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 MELTANO = str(Path(sys.executable).with_name("meltano"))
-COLUMNS = ["CampaignId", "Name", "CallOrder", "SkillGroupId", "IVRId", "Priority", "ExpectedAbandonRate",
-           "RetryTimes", "RetryInterval", "StartTime", "EndTime", "Variables", "UUI", "Status", "StatusReason",
-           "SdkAppId"]
+COLUMNS = [
+    "CampaignId",
+    "Name",
+    "CallOrder",
+    "SkillGroupId",
+    "IVRId",
+    "Priority",
+    "ExpectedAbandonRate",
+    "RetryTimes",
+    "RetryInterval",
+    "StartTime",
+    "EndTime",
+    "Variables",
+    "UUI",
+    "Status",
+    "StatusReason",
+    "SdkAppId",
+]
 
 
 def meltano(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     full = {**os.environ, "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false", **env}
-    done = subprocess.run([MELTANO, *args], cwd=ROOT, env=full, capture_output=True, text=True, timeout=900,
-                          check=False)
+    done = subprocess.run(
+        [MELTANO, *args], cwd=ROOT, env=full, capture_output=True, text=True, timeout=900, check=False
+    )
     assert done.returncode == 0, done.stderr[-4000:]
     return done
 
@@ -55,9 +71,7 @@ def expected_rows(emulator, ids):
     return {cid: {**emulator.store.campaign(cid), "SdkAppId": emulator.store.sdk_app_id} for cid in ids}
 
 
-def test_meltano_run_into_duckdb_twice_leaves_one_row_per_campaign_equal_to_the_api(
-    installed, pipeline_env, tmp_path
-):
+def test_meltano_run_into_duckdb_twice_leaves_one_row_per_campaign_equal_to_the_api(installed, pipeline_env, tmp_path):
     emulator, ids, env = pipeline_env
     for _ in range(2):
         meltano("--environment=demo", "run", "tap-ccc-campaign", "target-duckdb", env=env)
@@ -74,9 +88,7 @@ def test_meltano_run_into_duckdb_twice_leaves_one_row_per_campaign_equal_to_the_
         assert row == want
 
 
-def test_meltano_run_into_postgres_twice_leaves_one_row_per_campaign_equal_to_the_api(
-    installed, pipeline_env
-):
+def test_meltano_run_into_postgres_twice_leaves_one_row_per_campaign_equal_to_the_api(installed, pipeline_env):
     bin_dir = postgres.server_bin()
     if bin_dir is None:
         pytest.skip("PostgreSQL server binaries are not installed (scripts/ensure_postgres.sh installs them)")

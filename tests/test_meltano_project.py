@@ -18,8 +18,9 @@ def extractor() -> dict:
 
 
 def test_the_plugin_definition_is_what_about_generates():
-    generated = subprocess.run([sys.executable, str(ROOT / "scripts/plugin_definition.py")], capture_output=True,
-                               text=True, check=True).stdout
+    generated = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/plugin_definition.py")], capture_output=True, text=True, check=True
+    ).stdout
     assert yaml.safe_load(generated) == yaml.safe_load(DEFINITION.read_text())
 
 

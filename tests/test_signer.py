@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -73,7 +73,9 @@ timestamps = st.one_of(
     st.integers(1_000_000_000, 4_000_000_000),
 )
 hosts = st.one_of(
-    st.sampled_from(["ccc.tencentcloudapi.com", "ccc.intl.tencentcloudapi.com", "ccc.ap-guangzhou.tencentcloudapi.com"]),
+    st.sampled_from(
+        ["ccc.tencentcloudapi.com", "ccc.intl.tencentcloudapi.com", "ccc.ap-guangzhou.tencentcloudapi.com"]
+    ),
     st.builds(lambda port: f"127.0.0.1:{port}", st.integers(1, 65535)),
     st.builds(lambda port: f"localhost:{port}", st.integers(1, 65535)),
 )
@@ -108,7 +110,7 @@ def test_sign_equals_the_sdk_client(endpoint, body_params, timestamp, secret_key
 )
 def test_signature_equals_sdk_sign_tc3(date, to_sign, secret_key):
     # Drive our HMAC chain with the same date the SDK gets: pick a timestamp on that date.
-    timestamp = int(datetime.fromisoformat(date).replace(tzinfo=timezone.utc).timestamp()) + 43200
+    timestamp = int(datetime.fromisoformat(date).replace(tzinfo=UTC).timestamp()) + 43200
     assert signer.signature(secret_key, to_sign, timestamp, "ccc") == Sign.sign_tc3(secret_key, date, "ccc", to_sign)
 
 

@@ -25,7 +25,7 @@ STORE = CampaignStore(count=25)
 
 
 def _config() -> dict:
-    ids = list(STORE.ids()) + [STORE.first_id]  # a duplicate, dropped with a warning
+    ids = [*STORE.ids(), STORE.first_id]  # a duplicate, dropped with a warning
     return {
         "secret_id": "AKIDccc-emulator-demo-000000000000",
         "secret_key": "ccc-emulator-demo-secret-key",

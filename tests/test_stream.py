@@ -35,7 +35,12 @@ def test_state_records_how_far_the_sync_got(emulator):
     state = [m for m in sync_in_process(tap_config(emulator, [2569, 99, 2570])) if m["type"] == "STATE"][-1]
     last_sync = state["value"]["bookmarks"][STREAM]["last_sync"]
     assert {k: last_sync[k] for k in ("campaigns", "done", "emitted", "last_campaign_id", "complete")} == {
-        "campaigns": 3, "done": 3, "emitted": 2, "last_campaign_id": 2570, "complete": True}
+        "campaigns": 3,
+        "done": 3,
+        "emitted": 2,
+        "last_campaign_id": 2570,
+        "complete": True,
+    }
 
 
 def test_a_run_with_an_earlier_state_reads_every_campaign_again(emulator):
@@ -59,7 +64,9 @@ def test_the_schema_message_has_the_key_properties(emulator):
 
 def test_state_is_emitted_during_a_long_sync(start_emulator):
     emulator = start_emulator(rate_limit=None, store=CampaignStore(count=150))
-    kinds = [m["type"] for m in sync_in_process(tap_config(emulator, list(emulator.store.ids()), requests_per_second=500))]
+    kinds = [
+        m["type"] for m in sync_in_process(tap_config(emulator, list(emulator.store.ids()), requests_per_second=500))
+    ]
     assert kinds.index("STATE") == 101  # after record 100
     assert kinds[-1] == "STATE"
 
@@ -88,7 +95,7 @@ def test_a_record_of_the_wrong_type_is_withheld_and_named(start_emulator):
     emulator = start_emulator(faults=FaultPlan(persistent={2571: "wrongtype"}))
     emitted = []
     with pytest.raises(SyncFailedError) as caught:
-        for message in _sync_collecting(tap_config(emulator, [2569, 2570, 2571, 2572]), emitted):
+        for _message in _sync_collecting(tap_config(emulator, [2569, 2570, 2571, 2572]), emitted):
             pass
     assert [r["CampaignId"] for r in records_of(emitted)] == [2569, 2570, 2572]
     assert "1 of 4 campaign(s) were not emitted: campaign 2571: invalid field(s) Priority:" in str(caught.value)
@@ -98,7 +105,8 @@ def test_an_unknown_field_is_dropped_with_one_warning(start_emulator, caplog):
     emulator = start_emulator(faults=FaultPlan(extra_field=True))
     with caplog.at_level(logging.WARNING):
         got = records_of(sync_in_process(tap_config(emulator, [2569, 2570, 2571])))
-    assert len(got) == 3 and all("AIAgentId" not in r for r in got)
+    assert len(got) == 3
+    assert all("AIAgentId" not in r for r in got)
     assert caplog.text.count("The API returned field 'AIAgentId'") == 1
 
 

@@ -27,8 +27,12 @@ def test_trailing_second_peak_never_exceeds_the_rate_and_every_campaign_arrives_
 def test_retries_are_paced_by_the_same_limiter(start_emulator, tmp_path):
     from ccc_emulator.faults import FaultPlan
 
-    emulator = start_emulator(store=CampaignStore(count=80), latency=0.05, rate_limit=20,
-                              faults=FaultPlan(rates={"dberror": 0.3}, max_consecutive=2))
+    emulator = start_emulator(
+        store=CampaignStore(count=80),
+        latency=0.05,
+        rate_limit=20,
+        faults=FaultPlan(rates={"dberror": 0.3}, max_consecutive=2),
+    )
     run = run_tap(tap_config(emulator, retry_backoff_seconds=0.0), tmp_path)
     assert run.returncode == 0
     stats = emulator.stats()
@@ -42,4 +46,6 @@ def test_progress_is_logged_on_a_long_run(start_emulator, tmp_path):
     run = run_tap(tap_config(emulator), tmp_path)
     progress = [line for line in run.stderr.splitlines() if "progress: " in line]
     assert progress, run.stderr[-1500:]
-    assert "/140 campaigns" in progress[0] and "/s" in progress[0] and "ETA" in progress[0]
+    assert "/140 campaigns" in progress[0]
+    assert "/s" in progress[0]
+    assert "ETA" in progress[0]

@@ -24,7 +24,8 @@ def _integer(params: Params, name: str, *, required: bool = True) -> int | None:
 
 def _page(params: Params, max_size: int) -> tuple[int, int]:
     size, number = _integer(params, "PageSize"), _integer(params, "PageNumber")
-    assert size is not None and number is not None
+    assert size is not None
+    assert number is not None
     if not 1 <= size <= max_size:
         raise ApiError("InvalidParameterValue", f"PageSize must be between 1 and {max_size}, got {size}.")
     if number < 0:

@@ -7,9 +7,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from tap_ccc_campaign import signer
-
 from ccc_emulator.protocol import ApiError
+from tap_ccc_campaign import signer
 
 MAX_CLOCK_SKEW = 300
 _AUTHORIZATION = re.compile(

@@ -31,14 +31,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one and prints it (default 0)")
     p.add_argument("--port-file", type=Path, help="also write the chosen port to this file once listening")
     p.add_argument("--campaigns", type=int, default=100, help="number of campaigns (default 100)")
-    p.add_argument("--first-campaign-id", type=int, default=DEFAULT_FIRST_ID, help="first CampaignId (default %(default)s)")
-    p.add_argument("--sdk-app-id", type=int, default=DEFAULT_SDK_APP_ID, help="the one known SdkAppId (default %(default)s)")
+    p.add_argument(
+        "--first-campaign-id", type=int, default=DEFAULT_FIRST_ID, help="first CampaignId (default %(default)s)"
+    )
+    p.add_argument(
+        "--sdk-app-id", type=int, default=DEFAULT_SDK_APP_ID, help="the one known SdkAppId (default %(default)s)"
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the data set and of fault injection (default 0)")
     p.add_argument("--secret-id", default=DEMO_CREDENTIAL.secret_id, help="accepted SecretId (default: the demo one)")
     p.add_argument("--secret-key", default=DEMO_CREDENTIAL.secret_key, help="its SecretKey (default: the demo one)")
     p.add_argument("--token", help="require this X-TC-Token with the credential")
-    p.add_argument("--rate-limit", type=int, default=20, help="requests per action per trailing second; 0 for none (default 20)")
-    p.add_argument("--latency-ms", type=float, default=0, help="added latency per answer, served concurrently (default 0)")
+    p.add_argument(
+        "--rate-limit", type=int, default=20, help="requests per action per trailing second; 0 for none (default 20)"
+    )
+    p.add_argument(
+        "--latency-ms", type=float, default=0, help="added latency per answer, served concurrently (default 0)"
+    )
     p.add_argument(
         "--fault",
         type=_pair,
@@ -47,10 +55,20 @@ def parser() -> argparse.ArgumentParser:
         metavar="KIND=RATE",
         help=f"inject a transient fault with this probability per attempt; KIND is one of {', '.join(KINDS)}",
     )
-    p.add_argument("--fault-campaign", type=_pair, action="append", default=[], metavar="ID=KIND",
-                   help="inject KIND on every attempt for this CampaignId")
-    p.add_argument("--max-consecutive-faults", type=int, default=2,
-                   help="transient faults per campaign in a row at most, so retries succeed (default 2)")
+    p.add_argument(
+        "--fault-campaign",
+        type=_pair,
+        action="append",
+        default=[],
+        metavar="ID=KIND",
+        help="inject KIND on every attempt for this CampaignId",
+    )
+    p.add_argument(
+        "--max-consecutive-faults",
+        type=int,
+        default=2,
+        help="transient faults per campaign in a row at most, so retries succeed (default 2)",
+    )
     p.add_argument("--slow-seconds", type=float, default=5.0, help="delay of the slow and stall faults (default 5)")
     p.add_argument("--extra-field", action="store_true", help="add a field the tap's schema does not know")
     return p

@@ -82,7 +82,9 @@ class Emulator:
         return int(self._server.server_address[1])
 
     def start(self) -> Emulator:
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="ccc-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="ccc-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -136,12 +138,16 @@ class Emulator:
                 raise ApiError("InvalidAction", f"The action `{action}` is not found in version {VERSION}.")
             version = headers.get("x-tc-version") or params.pop("Version", None)
             if version != VERSION:
-                raise ApiError("NoSuchVersion", f"The requested version `{version}` of service `{SERVICE}` does not exist.")
+                raise ApiError(
+                    "NoSuchVersion", f"The requested version `{version}` of service `{SERVICE}` does not exist."
+                )
             entry["campaign_id"] = params.get("CampaignId")
             if not self.window.admit(action):
                 with self._lock:
                     self.counters.rejections[action] += 1
-                raise ApiError("RequestLimitExceeded", "Your current request times exceeds the limit, please try again later.")
+                raise ApiError(
+                    "RequestLimitExceeded", "Your current request times exceeds the limit, please try again later."
+                )
             try:
                 verify(SignedRequest(method, split.query, headers, body), self.credentials, self.clock(), SERVICE)
             except ApiError:
@@ -152,7 +158,9 @@ class Emulator:
             if fault == "dberror":
                 raise ApiError("InternalError.DBError", "Internal database access failure.")
             if fault == "ratelimit":
-                raise ApiError("RequestLimitExceeded", "Your current request times exceeds the limit, please try again later.")
+                raise ApiError(
+                    "RequestLimitExceeded", "Your current request times exceeds the limit, please try again later."
+                )
             fields = ACTIONS[action](self.store, params)
             if action == "DescribePredictiveDialingCampaign":
                 if fault == "wrongtype":
@@ -191,14 +199,14 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "ccc-emulator"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet; the emulator keeps its own log
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         emulator = self.server.emulator
         path = urlsplit(self.path).path
         if path == "/_emulator/stats":
@@ -210,7 +218,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._api("GET", b"")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._api("POST", self._read_body())
 
     def _api(self, method: str, body: bytes) -> None:
