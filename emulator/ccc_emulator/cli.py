@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import ssl
 import sys
 import threading
 from pathlib import Path
@@ -70,6 +71,8 @@ def parser() -> argparse.ArgumentParser:
         help="transient faults per campaign in a row at most, so retries succeed (default 2)",
     )
     p.add_argument("--slow-seconds", type=float, default=5.0, help="delay of the slow and stall faults (default 5)")
+    p.add_argument("--tls-cert", type=Path, help="serve https with this PEM certificate (for tccli)")
+    p.add_argument("--tls-key", type=Path, help="the certificate's PEM private key")
     p.add_argument("--extra-field", action="store_true", help="add a field the tap's schema does not know")
     return p
 
@@ -83,7 +86,12 @@ def build(args: argparse.Namespace) -> Emulator:
         extra_field=args.extra_field,
         slow_seconds=args.slow_seconds,
     )
+    tls = None
+    if args.tls_cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
     return Emulator(
+        tls=tls,
         host=args.host,
         port=args.port,
         store=CampaignStore(args.sdk_app_id, args.campaigns, args.seed, args.first_campaign_id),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import threading
 import time
 from collections import Counter, deque
@@ -56,6 +57,7 @@ class Emulator:
         faults: FaultPlan | None = None,
         clock: Callable[[], float] = time.time,
         log_size: int = 200_000,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.store = store or CampaignStore()
         self.credentials = {c.secret_id: c for c in credentials}
@@ -69,13 +71,18 @@ class Emulator:
         self._lock = threading.Lock()
         self._server = _Server((host, port), _Handler)
         self._server.emulator = self
+        self._scheme = "http"
+        if tls is not None:
+            # For clients that only speak https, such as tccli.
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            self._scheme = "https"
         self._thread: threading.Thread | None = None
         self._started = time.monotonic()
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self._scheme}://{host}:{port}"
 
     @property
     def port(self) -> int:
