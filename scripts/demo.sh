@@ -6,8 +6,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS=false
-.venv/bin/meltano install extractor tap-ccc-campaign >/dev/null 2>&1 || .venv/bin/meltano install extractor tap-ccc-campaign
-.venv/bin/meltano install loader target-duckdb >/dev/null 2>&1 || .venv/bin/meltano install loader target-duckdb
+# Meltano's install log is long: keep it, and show it only if the install fails.
+for plugin in "extractor tap-ccc-campaign" "loader target-duckdb"; do
+  # shellcheck disable=SC2086 # the kind and the name are two words on purpose
+  .venv/bin/meltano install $plugin >.meltano-install.log 2>&1 || { cat .meltano-install.log >&2; exit 1; }
+done
 mkdir -p output
 
 work=$(mktemp -d)

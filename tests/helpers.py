@@ -42,11 +42,20 @@ def records(stdout: str) -> list[dict[str, Any]]:
     return [m["record"] for m in messages(stdout) if m["type"] == "RECORD"]
 
 
-def sync_in_process(config: dict[str, Any]) -> list[dict[str, Any]]:
-    """Run a sync in this process and return the Singer messages it wrote."""
+def sync_in_process(
+    config: dict[str, Any], *, state: dict | None = None, sink: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Run a sync in this process and return the Singer messages it wrote.
+
+    ``sink`` also receives them, including when the sync raises.
+    """
     out = io.StringIO()
-    with redirect_stdout(out):
-        TapCCCCampaign(config=config, validate_config=True).sync_all()
+    try:
+        with redirect_stdout(out):
+            TapCCCCampaign(config=config, state=state).sync_all()
+    finally:
+        if sink is not None:
+            sink.extend(messages(out.getvalue()))
     return messages(out.getvalue())
 
 

@@ -11,6 +11,7 @@ from ccc_emulator import Emulator
 from ccc_emulator.auth import DEMO_CREDENTIAL
 from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
+from tencentcloud.ccc.v20200210 import models
 
 from tap_ccc_campaign import signer
 
@@ -92,23 +93,9 @@ def test_data_is_deterministic_by_seed_and_covers_every_field():
     assert [a.campaign(i) for i in a.ids()] == [b.campaign(i) for i in b.ids()]
     assert [a.campaign(i) for i in a.ids()] != [c.campaign(i) for i in c.ids()]
     every = [a.campaign(i) for i in a.ids()]
-    assert set(every[0]) == {
-        "CampaignId",
-        "Name",
-        "CallOrder",
-        "SkillGroupId",
-        "IVRId",
-        "Priority",
-        "ExpectedAbandonRate",
-        "RetryTimes",
-        "RetryInterval",
-        "StartTime",
-        "EndTime",
-        "Variables",
-        "UUI",
-        "Status",
-        "StatusReason",
-    }
+    # Every field the official SDK's response model has, no more, no fewer.
+    sdk_fields = set(vars(models.DescribePredictiveDialingCampaignResponse())) - {"_RequestId"}
+    assert {f"_{name}" for name in every[0]} == sdk_fields
     assert any(c["Variables"] == [] for c in every)
     assert any(c["Variables"] for c in every)
     assert any(c["UUI"] == "" for c in every)

@@ -14,30 +14,14 @@ import pytest
 import yaml
 from ccc_emulator.data import CampaignStore
 
+from tap_ccc_campaign.schema import load_schema
 from tests import postgres
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 MELTANO = str(Path(sys.executable).with_name("meltano"))
-COLUMNS = [
-    "CampaignId",
-    "Name",
-    "CallOrder",
-    "SkillGroupId",
-    "IVRId",
-    "Priority",
-    "ExpectedAbandonRate",
-    "RetryTimes",
-    "RetryInterval",
-    "StartTime",
-    "EndTime",
-    "Variables",
-    "UUI",
-    "Status",
-    "StatusReason",
-    "SdkAppId",
-]
+COLUMNS = list(load_schema()["properties"])
 
 
 def meltano(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -7,6 +7,7 @@ import logging
 import pytest
 from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
+from jsonschema import Draft7Validator
 
 from tap_ccc_campaign.errors import ConfigError, FatalRunError, SyncFailedError
 from tap_ccc_campaign.schema import load_schema
@@ -44,16 +45,9 @@ def test_state_records_how_far_the_sync_got(emulator):
 
 
 def test_a_run_with_an_earlier_state_reads_every_campaign_again(emulator):
-    from tap_ccc_campaign.tap import TapCCCCampaign
-
     first = [m for m in sync_in_process(tap_config(emulator, [2569, 2570])) if m["type"] == "STATE"][-1]["value"]
-    import io
-    from contextlib import redirect_stdout
-
-    out = io.StringIO()
-    with redirect_stdout(out):
-        TapCCCCampaign(config=tap_config(emulator, [2569, 2570]), state=first).sync_all()
-    assert [r["CampaignId"] for r in records_of(_parse(out.getvalue()))] == [2569, 2570]
+    again = sync_in_process(tap_config(emulator, [2569, 2570]), state=first)
+    assert [r["CampaignId"] for r in records_of(again)] == [2569, 2570]
 
 
 def test_the_schema_message_has_the_key_properties(emulator):
@@ -93,10 +87,9 @@ def test_a_wrong_key_stops_the_run_after_one_call(emulator):
 
 def test_a_record_of_the_wrong_type_is_withheld_and_named(start_emulator):
     emulator = start_emulator(faults=FaultPlan(persistent={2571: "wrongtype"}))
-    emitted = []
+    emitted: list[dict] = []
     with pytest.raises(SyncFailedError) as caught:
-        for _message in _sync_collecting(tap_config(emulator, [2569, 2570, 2571, 2572]), emitted):
-            pass
+        sync_in_process(tap_config(emulator, [2569, 2570, 2571, 2572]), sink=emitted)
     assert [r["CampaignId"] for r in records_of(emitted)] == [2569, 2570, 2572]
     assert "1 of 4 campaign(s) were not emitted: campaign 2571: invalid field(s) Priority:" in str(caught.value)
 
@@ -129,31 +122,6 @@ def test_a_bad_config_makes_no_call(emulator):
 
 
 def test_every_emulator_record_satisfies_the_schema(emulator):
-    from jsonschema import Draft7Validator
-
     validator = Draft7Validator(load_schema())
     for cid in emulator.store.ids():
         validator.validate({**emulator.store.campaign(cid), "SdkAppId": emulator.store.sdk_app_id})
-
-
-def _sync_collecting(config, sink):
-    """Like sync_in_process, but keeps what was written before an exception."""
-    import io
-    import json
-    from contextlib import redirect_stdout
-
-    from tap_ccc_campaign.tap import TapCCCCampaign
-
-    out = io.StringIO()
-    try:
-        with redirect_stdout(out):
-            TapCCCCampaign(config=config).sync_all()
-    finally:
-        sink.extend(json.loads(line) for line in out.getvalue().splitlines())
-    return sink
-
-
-def _parse(text):
-    import json
-
-    return [json.loads(line) for line in text.splitlines()]
