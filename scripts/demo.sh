@@ -4,8 +4,8 @@
 # emulator, and print a summary queried back from the DuckDB file.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/env.sh
 bash scripts/setup.sh
-export MELTANO_SEND_ANONYMOUS_USAGE_STATS=false
 # Meltano's install log is long: keep it, and show it only if the install fails.
 for plugin in "extractor tap-ccc-campaign" "loader target-duckdb"; do
   # shellcheck disable=SC2086 # the kind and the name are two words on purpose

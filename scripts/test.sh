@@ -4,6 +4,7 @@
 # Extra arguments go to both pytest runs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/env.sh
 bash scripts/setup.sh
 bash scripts/ensure_postgres.sh
 .venv/bin/python -m ruff check .
