@@ -42,10 +42,9 @@ class PredictiveDialingCampaignsStream(Stream):
         )
         progress = Progress(len(settings.campaign_ids), self.logger)
         failures: list[str] = []
-        emitted = 0
         # Not a resume point (every run reads every campaign, see README): a record of
         # how far this sync got, so a scheduler or a person can see it in STATE.
-        last_sync = self.stream_state["last_sync"] = {
+        last_sync: dict[str, Any] = {
             "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "campaigns": progress.total,
             "done": 0,
@@ -53,6 +52,7 @@ class PredictiveDialingCampaignsStream(Stream):
             "last_campaign_id": None,
             "complete": False,
         }
+        self.stream_state["last_sync"] = last_sync
         self.logger.info(
             "Extracting %d campaign(s) of SdkAppId %d from %s at up to %g calls/s",
             progress.total,
@@ -68,8 +68,7 @@ class PredictiveDialingCampaignsStream(Stream):
                     progress.advance()
                     last_sync.update(done=progress.done, last_campaign_id=campaign_id)
                     if record is not None:
-                        emitted += 1
-                        last_sync["emitted"] = emitted
+                        last_sync["emitted"] += 1
                         yield record
         finally:
             pool.close()
@@ -78,8 +77,8 @@ class PredictiveDialingCampaignsStream(Stream):
         last_sync["complete"] = not failures
         self.logger.info(
             "Done: %d campaign(s) emitted, %d skipped as not found, %d failed; %s",
-            emitted,
-            progress.total - emitted - len(failures),
+            last_sync["emitted"],
+            progress.total - last_sync["emitted"] - len(failures),
             len(failures),
             progress.line(),
         )
