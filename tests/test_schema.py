@@ -1,0 +1,67 @@
+"""The schema and the record checker: documented ranges enforced, unknown fields dropped once."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tap_ccc_campaign.schema import RecordChecker, Violation, load_schema
+
+VALID = {
+    "SdkAppId": 1400000000, "CampaignId": 2569, "Name": "x", "CallOrder": 0, "SkillGroupId": 1, "IVRId": 2,
+    "Priority": 3, "ExpectedAbandonRate": 10, "RetryTimes": 1, "RetryInterval": 1800, "StartTime": 1708483433,
+    "EndTime": 1708485433, "Variables": [{"Key": "k", "Value": "v"}], "UUI": "", "Status": 1, "StatusReason": 0,
+}  # fmt: skip
+
+
+def checker() -> RecordChecker:
+    return RecordChecker(load_schema(), logging.getLogger("test"))
+
+
+def test_the_founding_example_is_valid():
+    assert checker().violations(VALID) == []
+
+
+def test_fields_the_api_may_omit_may_be_null_but_keys_may_not():
+    nulls = {k: None for k in VALID if k not in ("SdkAppId", "CampaignId")}
+    assert checker().violations({**VALID, **nulls}) == []
+    assert [v.field for v in checker().violations({**VALID, "CampaignId": None})] == ["CampaignId"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("Priority", 6), ("Priority", 0), ("ExpectedAbandonRate", 4), ("ExpectedAbandonRate", 51), ("RetryTimes", 3),
+     ("RetryInterval", 59), ("RetryInterval", 86401), ("CallOrder", 2), ("Status", 5), ("StatusReason", 3),
+     ("StartTime", "2024-01-01"), ("Variables", [{"Key": "k"}])],
+)  # fmt: skip
+def test_documented_ranges_and_enumerations_are_enforced(field, value):
+    assert [v.field.split(".")[0] for v in checker().violations({**VALID, field: value})] == [field]
+
+
+def test_unknown_fields_are_dropped_with_one_warning_per_field(caplog):
+    check = checker()
+    with caplog.at_level(logging.WARNING):
+        first = check.drop_unknown({**VALID, "NewField": 1})
+        check.drop_unknown({**VALID, "NewField": 2})
+    assert "NewField" not in first
+    assert caplog.text.count("'NewField'") == 1
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(record=st.dictionaries(st.sampled_from([*VALID, "Other"]) | st.text(max_size=8), json_values, max_size=20))
+def test_the_checker_never_crashes_and_names_fields(record):
+    check = checker()
+    kept = check.drop_unknown(record)
+    assert set(kept) <= set(load_schema()["properties"])
+    found = check.violations(kept)
+    assert all(isinstance(v, Violation) and v.field for v in found)
