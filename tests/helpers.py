@@ -6,6 +6,7 @@ import io
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from contextlib import redirect_stdout
@@ -32,6 +33,13 @@ def tap_config(emulator: Emulator, campaign_ids: list[int] | None = None, **over
     }
     config.update(overrides)
     return config
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def messages(stdout: str) -> list[dict[str, Any]]:

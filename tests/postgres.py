@@ -6,13 +6,14 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.helpers import free_port
 
 
 def server_bin() -> Path | None:
@@ -37,12 +38,6 @@ class Server:
         }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def running_server(bin_dir: Path) -> Iterator[Server]:
     # PostgreSQL refuses to run as root: run it as the 'postgres' account Debian creates.
@@ -53,7 +48,7 @@ def running_server(bin_dir: Path) -> Iterator[Server]:
     data = base / "data"
     if account:
         os.chown(base, account.pw_uid, account.pw_gid)
-    port = _free_port()
+    port = free_port()
     user = "postgres" if as_root else pwd.getpwuid(os.geteuid()).pw_name
     try:
         subprocess.run(

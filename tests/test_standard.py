@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from ccc_emulator import Emulator
 from ccc_emulator.data import CampaignStore
 from singer_sdk.testing import get_tap_test_class
 
 from tap_ccc_campaign.tap import TapCCCCampaign
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
+from tests.helpers import free_port
 
 # The SDK builds the test class from a config at import, so the port is chosen here
 # and the emulator is started on it by the class-scoped fixture below.
-PORT = _free_port()
+PORT = free_port()
 STORE = CampaignStore(count=25)
 
 
