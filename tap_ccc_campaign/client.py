@@ -143,18 +143,7 @@ class CCCClient:
         started = time.monotonic()
         status: int | None = None
         try:
-            try:
-                response = self.session.post(
-                    self.api_url,
-                    data=body,
-                    headers={**self._headers, "X-TC-Action": action},
-                    auth=self._auth,
-                    timeout=self.timeout,
-                )
-            except requests.Timeout:
-                raise TransportError(f"no answer within {self.timeout:g} s") from None
-            except requests.RequestException as exc:
-                raise TransportError(f"connection failed: {_reason(exc)}") from None
+            response = self._send(action, body)
             status = response.status_code
             result = parse_response(status, response.content)
         except (TransportError, APIError) as exc:
@@ -162,6 +151,20 @@ class CCCClient:
             raise
         self._report(action, status, started, None)
         return result
+
+    def _send(self, action: str, body: bytes) -> requests.Response:
+        try:
+            return self.session.post(
+                self.api_url,
+                data=body,
+                headers={**self._headers, "X-TC-Action": action},
+                auth=self._auth,
+                timeout=self.timeout,
+            )
+        except requests.Timeout:
+            raise TransportError(f"no answer within {self.timeout:g} s") from None
+        except requests.RequestException as exc:
+            raise TransportError(f"connection failed: {_reason(exc)}") from None
 
     def _report(self, action: str, status: int | None, started: float, exc: BaseException | None) -> None:
         if self.on_attempt:

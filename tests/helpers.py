@@ -88,13 +88,8 @@ def tap_command() -> list[str]:
     return [str(script)] if script.exists() else [shutil.which("tap-ccc-campaign") or "tap-ccc-campaign"]
 
 
-def run_tap(
-    config: dict[str, Any] | None,
-    tmp_path: Path,
-    *args: str,
-    env: dict[str, str] | None = None,
-    timeout: float = 120,
-) -> Run:
+def start_tap(config: dict[str, Any] | None, tmp_path: Path, *args: str, env: dict[str, str] | None = None):
+    """The console script as a running process, with no Tencent credentials from the machine."""
     command = tap_command()
     if config is not None:
         path = tmp_path / "config.json"
@@ -103,5 +98,16 @@ def run_tap(
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "TAP_CCC_CAMPAIGN_"))}
     full_env["HOME"] = str(tmp_path)  # no ~/.tencentcloud/credentials from the machine
     full_env.update(env or {})
-    done = subprocess.run([*command, *args], capture_output=True, text=True, timeout=timeout, env=full_env, check=False)
-    return Run(done.returncode, done.stdout, done.stderr)
+    return subprocess.Popen([*command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env)
+
+
+def run_tap(
+    config: dict[str, Any] | None,
+    tmp_path: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> Run:
+    process = start_tap(config, tmp_path, *args, env=env)
+    stdout, stderr = process.communicate(timeout=timeout)
+    return Run(process.returncode, stdout, stderr)

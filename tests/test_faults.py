@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import signal
-import subprocess
 import time
 
 import pytest
@@ -15,7 +13,7 @@ from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import TRANSIENT_KINDS, FaultPlan
 
 from tap_ccc_campaign.errors import TapError
-from tests.helpers import run_tap, sync_in_process, tap_command, tap_config
+from tests.helpers import run_tap, start_tap, sync_in_process, tap_config
 
 pytestmark = pytest.mark.slow
 
@@ -117,12 +115,7 @@ def test_secrets_never_reach_log_records_or_exceptions(start_emulator, caplog):
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_mid_sync_stops_quickly_with_whole_lines_and_a_valid_state(start_emulator, tmp_path, signum, code):
     emulator = start_emulator(store=CampaignStore(count=400), latency=0.2)
-    path = tmp_path / "config.json"
-    path.write_text(json.dumps(tap_config(emulator)))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TENCENTCLOUD_")}
-    process = subprocess.Popen(
-        [*tap_command(), "--config", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
+    process = start_tap(tap_config(emulator), tmp_path)
     time.sleep(3)
     process.send_signal(signum)
     sent = time.monotonic()

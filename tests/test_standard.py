@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from ccc_emulator import Emulator
+from ccc_emulator.auth import DEMO_CREDENTIAL
 from ccc_emulator.data import CampaignStore
 from singer_sdk.testing import get_tap_test_class
 
@@ -19,8 +20,8 @@ STORE = CampaignStore(count=25)
 def _config() -> dict:
     ids = [*STORE.ids(), STORE.first_id]  # a duplicate, dropped with a warning
     return {
-        "secret_id": "AKIDccc-emulator-demo-000000000000",
-        "secret_key": "ccc-emulator-demo-secret-key",
+        "secret_id": DEMO_CREDENTIAL.secret_id,
+        "secret_key": DEMO_CREDENTIAL.secret_key,
         "sdk_app_id": STORE.sdk_app_id,
         "campaign_ids": ids,
         "api_url": f"http://127.0.0.1:{PORT}",
