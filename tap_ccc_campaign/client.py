@@ -1,10 +1,9 @@
-"""The CCC API client: one signed, throttled, retried call per request."""
+"""The CCC API client: one signed, paced, retried call per request."""
 
 from __future__ import annotations
 
 import json
 import random
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -16,7 +15,8 @@ from requests.adapters import HTTPAdapter
 
 from tap_ccc_campaign.errors import APIError, TransportError, is_retryable
 from tap_ccc_campaign.signer import Credentials, TC3Auth
-from tap_ccc_campaign.throttle import Interrupted, SlidingWindowLimiter
+from tap_ccc_campaign.throttle import Interrupted, SlidingWindowLimiter, Slot
+from tap_ccc_campaign.transport import describe_failure, read_body
 
 API_VERSION = "2020-02-10"
 SERVICE = "ccc"
@@ -25,7 +25,11 @@ DESCRIBE_CAMPAIGN = "DescribePredictiveDialingCampaign"
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff with full jitter (AWS's "Exponential Backoff and Jitter")."""
+    """Exponential backoff with full jitter (AWS's "Exponential Backoff and Jitter").
+
+    Throttling answers (RequestLimitExceeded) do not use up ``max_attempts``: the limiter
+    slows down on them, and they are bounded by ``max_total_wait`` alone.
+    """
 
     max_attempts: int = 5
     base_seconds: float = 1.0
@@ -71,12 +75,8 @@ def parse_response(status: int, content: bytes) -> tuple[dict[str, Any], str | N
     return {k: v for k, v in response.items() if k != "RequestId"}, request_id
 
 
-def _reason(exc: BaseException) -> str:
-    """The innermost cause of a requests failure, without urllib3's wrapping."""
-    found = re.findall(
-        r"\[Errno -?\d+\] [^'\")]+|Name or service not known|Remote end closed connection[^'\")]*", str(exc)
-    )
-    return found[-1] if found else type(exc).__name__
+def _is_throttling(exc: BaseException) -> bool:
+    return isinstance(exc, APIError) and exc.code.startswith("RequestLimitExceeded")
 
 
 class CCCClient:
@@ -99,6 +99,8 @@ class CCCClient:
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.on_attempt = on_attempt
+        # Set once any HTTP answer arrives: from then on, the endpoint is known to be reachable.
+        self.answered = threading.Event()
         self._rng = rng or random.Random()
         self._stopped = threading.Event()
         self._auth = TC3Auth(credentials, SERVICE)
@@ -116,55 +118,70 @@ class CCCClient:
         return self.call(DESCRIBE_CAMPAIGN, {"SdkAppId": sdk_app_id, "CampaignId": campaign_id})
 
     def call(self, action: str, params: dict[str, Any]) -> CallResult:
-        """Send one action, retrying transient faults; every attempt is throttled and re-signed."""
+        """Send one action, retrying transient faults; every attempt is paced and signed anew."""
         body = json.dumps(params, ensure_ascii=False).encode("utf-8")
         waited = 0.0
-        attempt = 1
+        attempts = 0
+        failures = 0  # attempts that failed for reasons other than throttling
         while True:
+            attempts += 1
             try:
                 data, request_id = self._attempt(action, body)
-                return CallResult(data, request_id, attempt)
+                return CallResult(data, request_id, attempts)
             except (TransportError, APIError) as exc:
-                exc.attempts = attempt
-                pause = self.retry.backoff(attempt, self._rng)
+                exc.attempts = attempts
+                throttled = _is_throttling(exc)
+                failures += not throttled
+                pause = self.retry.backoff(1 if throttled else failures, self._rng)
                 if (
                     not is_retryable(exc)
-                    or attempt >= self.retry.max_attempts
+                    or failures >= self.retry.max_attempts
                     or waited + pause > self.retry.max_total_wait
                 ):
                     raise
                 waited += pause
-                attempt += 1
                 if self._stopped.wait(pause):
                     raise Interrupted from exc
 
     def _attempt(self, action: str, body: bytes) -> tuple[dict[str, Any], str | None]:
-        self.limiter.acquire()
+        slot = self.limiter.acquire()
         started = time.monotonic()
         status: int | None = None
         try:
-            response = self._send(action, body)
-            status = response.status_code
-            result = parse_response(status, response.content)
+            status, content = self._send(action, body, slot)
+            result = parse_response(status, content)
         except (TransportError, APIError) as exc:
+            if _is_throttling(exc):
+                self.limiter.throttled(slot)
             self._report(action, status, started, exc)
             raise
+        finally:
+            self.limiter.release(slot)
+        self.limiter.succeeded()
         self._report(action, status, started, None)
         return result
 
-    def _send(self, action: str, body: bytes) -> requests.Response:
+    def _send(self, action: str, body: bytes, slot: Slot) -> tuple[int, bytes]:
+        deadline = time.monotonic() + self.timeout
         try:
-            return self.session.post(
-                self.api_url,
-                data=body,
-                headers={**self._headers, "X-TC-Action": action},
-                auth=self._auth,
-                timeout=self.timeout,
+            request = self.session.prepare_request(
+                requests.Request(
+                    "POST",
+                    self.api_url,
+                    data=body,
+                    headers={**self._headers, "X-TC-Action": action},
+                    auth=self._auth,
+                )
             )
-        except requests.Timeout:
-            raise TransportError(f"no answer within {self.timeout:g} s") from None
-        except requests.RequestException as exc:
-            raise TransportError(f"connection failed: {_reason(exc)}") from None
+            slot.sent()  # counted from here: the request is about to leave
+            with self.session.send(request, timeout=self.timeout, allow_redirects=False, stream=True) as response:
+                self.answered.set()
+                content = read_body(response, deadline)
+                return response.status_code, content
+        except TransportError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - its text may hold headers: only a summary leaves
+            raise describe_failure(exc, self.timeout) from None
 
     def _report(self, action: str, status: int | None, started: float, exc: BaseException | None) -> None:
         if self.on_attempt:

@@ -45,19 +45,23 @@ class OrderedPool(Generic[T, R]):
             except BaseException as exc:  # noqa: BLE001 - handed to the consumer
                 future.set_exception(exc)
 
-    def map(self, items: Iterable[T], *, probe: bool = False) -> Iterator[tuple[T, Future[R]]]:
+    def map(
+        self, items: Iterable[T], *, one_at_a_time: Callable[[], bool] = lambda: False
+    ) -> Iterator[tuple[T, Future[R]]]:
         """Yield (item, finished future) in the order of ``items``, at most ``window`` ahead.
 
-        With ``probe``, the first item runs alone and is yielded before any other starts,
-        so a consumer that stops on it has caused one call, not a pool's worth.
+        While ``one_at_a_time()`` is true (asked before each item), an item runs alone and is
+        yielded before the next starts: a consumer that stops on it has caused one call, not a
+        pool's worth.
         """
         pending: deque[tuple[T, Future[R]]] = deque()
-        for index, item in enumerate(items):
+        for item in items:
             future: Future[R] = Future()
             pending.append((item, future))
             self._jobs.put((item, future))
-            if len(pending) >= self._window or (probe and index == 0):
-                yield self._finish(pending.popleft())
+            if len(pending) >= self._window or one_at_a_time():
+                while pending and (len(pending) >= self._window or one_at_a_time()):
+                    yield self._finish(pending.popleft())
         while pending:
             yield self._finish(pending.popleft())
 

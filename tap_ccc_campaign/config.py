@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import configparser
+import contextlib
+import difflib
+import json
 import logging
 import math
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,51 +17,52 @@ from urllib.parse import urlsplit
 from jsonschema import Draft7Validator, ValidationError
 from singer_sdk import typing as th
 
+from tap_ccc_campaign import credentials
+from tap_ccc_campaign.errors import ConfigError
 from tap_ccc_campaign.signer import Credentials
+from tap_ccc_campaign.transport import redact_url
 
 DEFAULT_API_URL = "https://ccc.intl.tencentcloudapi.com"
 API_RATE_LIMIT = 20
-
-# Where Tencent's SDK and tccli look when a value is not given explicitly.
-ENV_FALLBACKS = {
-    "secret_id": "TENCENTCLOUD_SECRET_ID",
-    "secret_key": "TENCENTCLOUD_SECRET_KEY",
-    "token": "TENCENTCLOUD_TOKEN",
-    "region": "TENCENTCLOUD_REGION",
-}
-CREDENTIALS_FILE = Path("~/.tencentcloud/credentials")
+# Tencent's ids are signed 64-bit integers; anything larger cannot be an id.
+MAX_ID = 2**63 - 1
+# Slowest pace accepted: one call every 100 s (a smaller rate would wait for hours in silence).
+MIN_RATE = 0.01
+REGION_VARIABLE = "TENCENTCLOUD_REGION"
+NUMBER_SETTINGS = ("requests_per_second", "request_timeout", "max_retry_seconds", "retry_backoff_seconds")
 
 SCHEMA = th.PropertiesList(
     th.Property(
         "secret_id",
         th.StringType(min_length=1),
         secret=True,
-        description="Tencent Cloud SecretId. Falls back to TENCENTCLOUD_SECRET_ID, "
-        "then to ~/.tencentcloud/credentials [default], as Tencent's SDK does.",
+        description="Tencent Cloud SecretId. Give it with secret_key, or give neither: the pair then "
+        "comes from TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY (with TENCENTCLOUD_TOKEN), else from "
+        "~/.tencentcloud/credentials, else /etc/tencentcloud/credentials ([default]), as Tencent's SDK "
+        "finds it; both halves always come from one place. Surrounding whitespace is trimmed.",
     ),
     th.Property(
         "secret_key",
         th.StringType(min_length=1),
         secret=True,
-        description="Tencent Cloud SecretKey. Falls back to TENCENTCLOUD_SECRET_KEY, "
-        "then to ~/.tencentcloud/credentials [default]. Never logged.",
+        description="Tencent Cloud SecretKey, from the same place as secret_id (see there). Never logged.",
     ),
     th.Property(
         "token",
         th.StringType,
         secret=True,
-        description="STS session token for temporary credentials, sent as X-TC-Token. "
-        "Falls back to TENCENTCLOUD_TOKEN.",
+        description="STS session token for temporary credentials, sent as X-TC-Token; "
+        "taken from the same place as the SecretId/SecretKey pair.",
     ),
     th.Property(
         "sdk_app_id",
-        th.IntegerType(minimum=1),
+        th.IntegerType(minimum=1, maximum=MAX_ID),
         required=True,
         description="CCC application id (SdkAppId), shown in the CCC console.",
     ),
     th.Property(
         "campaign_ids",
-        th.ArrayType(th.IntegerType(minimum=1)),
+        th.ArrayType(th.IntegerType(minimum=1, maximum=MAX_ID)),
         required=True,
         description="Predictive-dialing campaign (task) ids to extract, one record each, "
         "emitted in this order. Duplicates are dropped with a warning.",
@@ -85,24 +89,28 @@ SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "requests_per_second",
-        th.NumberType(exclusive_minimum=0),
+        th.NumberType(minimum=MIN_RATE),
         default=API_RATE_LIMIT,
-        description="Most calls started in any one-second window, retries included. "
-        "Tencent allows 20/s per account for this action: lower it when several jobs "
-        "share an account; above 20 is allowed with a warning.",
+        description="Most calls sent in any one-second window, retries included (a fractional rate "
+        "keeps its average: 1.5 sends one call every 0.67 s). Tencent allows 20/s per account and "
+        "action. The tap slows down by itself when the API answers RequestLimitExceeded (another "
+        "client is using the budget) and climbs back to this ceiling; above 20 is allowed with a "
+        "warning. At least 0.01.",
     ),
     th.Property(
         "request_timeout",
         th.NumberType(exclusive_minimum=0),
         default=30,
-        description="Seconds to wait for a connection and for each read of an answer.",
+        description="Seconds one call may take in all: connecting, waiting and reading the whole "
+        "answer (a server that trickles its answer is cut off at this deadline).",
     ),
     th.Property(
         "max_attempts",
         th.IntegerType(minimum=1),
         default=5,
-        description="Attempts per campaign for transient faults (throttling, "
-        "InternalError, HTTP 5xx, timeouts, dropped connections), the first included.",
+        description="Attempts per campaign for transient faults (InternalError, HTTP 5xx, "
+        "timeouts, dropped connections), the first included. Throttling answers "
+        "(RequestLimitExceeded) do not count: they are retried within max_retry_seconds.",
     ),
     th.Property(
         "max_retry_seconds",
@@ -120,47 +128,133 @@ SCHEMA = th.PropertiesList(
 ).to_dict()
 
 
-def with_fallbacks(
+def resolved(
     config: Mapping[str, Any],
     environ: Mapping[str, str],
-    credentials_file: Path = CREDENTIALS_FILE,
+    profile_files: Sequence[Path] = credentials.PROFILE_FILES,
 ) -> dict[str, Any]:
-    """The config with unset credentials and region filled in the way Tencent's tools do."""
-    resolved = dict(config)
-    for key, variable in ENV_FALLBACKS.items():
-        if not resolved.get(key) and environ.get(variable):
-            resolved[key] = environ[variable]
-    if not resolved.get("secret_id") or not resolved.get("secret_key"):
-        profile = _credentials_profile(credentials_file.expanduser())
-        for key in ("secret_id", "secret_key"):
-            if not resolved.get(key) and profile.get(key):
-                resolved[key] = profile[key]
-    return resolved
-
-
-def _credentials_profile(path: Path) -> dict[str, str]:
-    parser = configparser.ConfigParser()
-    try:
-        parser.read(path, encoding="utf-8")
-    except (OSError, configparser.Error):
-        return {}
-    return dict(parser["default"]) if parser.has_section("default") else {}
+    """The config as the tap will use it: credentials from Tencent's provider chain, region
+    from TENCENTCLOUD_REGION when unset, whitespace trimmed from credentials, and numbers
+    given as strings (as environment variables are) read as numbers."""
+    result = {k: credentials.clean(v) if k in credentials.SECRET_SETTINGS else v for k, v in config.items()}
+    found = credentials.resolve(result, environ, profile_files)
+    if found is not None:
+        result.update(secret_id=found.secret_id, secret_key=found.secret_key, token=found.token)
+        if found.token is None:
+            result.pop("token", None)
+    if not result.get("region") and environ.get(REGION_VARIABLE):
+        result["region"] = environ[REGION_VARIABLE]
+    for key in NUMBER_SETTINGS:
+        value = result.get(key)
+        if isinstance(value, str) and value.strip().lower() not in ("nan", "inf", "-inf", "infinity", "-infinity"):
+            with contextlib.suppress(ValueError):  # left as is, config_errors names it
+                result[key] = float(value)
+    return result
 
 
 def config_errors(config: Mapping[str, Any], schema: dict[str, Any] = SCHEMA) -> list[str]:
     """One readable line per problem, each naming the setting."""
     errors = [_describe(e) for e in Draft7Validator(schema).iter_errors(dict(config))]
-    for key, variable in (("secret_id", "TENCENTCLOUD_SECRET_ID"), ("secret_key", "TENCENTCLOUD_SECRET_KEY")):
-        if not config.get(key):
-            errors.append(f"{key}: not set; set it in the config or in {variable}")
+    has_id, has_key = bool(config.get("secret_id")), bool(config.get("secret_key"))
+    if not has_id and not has_key:
+        errors.append(
+            "secret_id, secret_key: not set; set both in the config, or in "
+            f"{credentials.ENV_SECRET_ID}/{credentials.ENV_SECRET_KEY}, or in ~/.tencentcloud/credentials"
+        )
+    elif has_id != has_key:
+        given, missing = ("secret_id", "secret_key") if has_id else ("secret_key", "secret_id")
+        errors.append(
+            f"{missing}: not set, while {given} is; a credential's two halves come from one place "
+            "(give both in the config, or neither to use the environment or ~/.tencentcloud/credentials)"
+        )
+    for key in ("secret_id", "secret_key", "token"):
+        if problem := credentials.problems(config.get(key), key):
+            errors.append(problem)
+    for key in NUMBER_SETTINGS:
+        value = config.get(key)
+        if isinstance(value, float) and not math.isfinite(value):
+            errors.append(f"{key}: must be a finite number, got {value!r}")
     if isinstance(config.get("campaign_ids"), list) and not config["campaign_ids"]:
         errors.append("campaign_ids: is empty; list at least one campaign id")
     url = config.get("api_url", DEFAULT_API_URL)
-    if isinstance(url, str):
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
-            errors.append(f"api_url: {url!r} is not an http(s) URL of a host, like {DEFAULT_API_URL}")
+    if isinstance(url, str) and (problem := _url_problem(url)):
+        errors.append(problem)
     return sorted(set(errors))
+
+
+def _url_problem(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return f"api_url: {redact_url(url)!r} is not an http(s) URL of a host, like {DEFAULT_API_URL}"
+    shown = redact_url(url)
+    if parts.username is not None or parts.password is not None:
+        return f"api_url: must not hold a user name or password (given for {shown!r}); Tencent Cloud signs requests"
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        return f"api_url: must not hold a query string or fragment, got {shown!r}?…; give the host only"
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        return f"api_url: {shown!r} is not an http(s) URL of a host, like {DEFAULT_API_URL}"
+    return None
+
+
+def unknown_settings(config: Mapping[str, Any], schema: dict[str, Any] = SCHEMA) -> list[str]:
+    """A warning for each setting the tap does not know, naming the closest known one."""
+    known = list(schema.get("properties", {}))
+    warnings = []
+    for key in sorted(set(config) - set(known)):
+        if key.startswith("_"):  # Meltano's and the SDK's own private keys
+            continue
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        warnings.append(f"unknown setting {key!r} is ignored{hint}")
+    return warnings
+
+
+def environment_errors(schema: dict[str, Any], prefix: str, environ: Mapping[str, str]) -> list[str]:
+    """Why a TAP_CCC_CAMPAIGN_* variable cannot be read as its setting's type (--config ENV)."""
+    errors = []
+    for key, spec in schema.get("properties", {}).items():
+        variable = prefix + key.upper().replace("-", "_")
+        if variable not in environ:
+            continue
+        value = environ[variable]
+        types = spec.get("type", [])
+        types = [types] if isinstance(types, str) else types
+        if "integer" in types:
+            try:
+                int(value)
+            except ValueError:
+                errors.append(f"{key}: {variable} must be an integer, got {value!r}")
+        elif "array" in types or "object" in types:
+            kind = "array" if "array" in types else "object"
+            example = "[2569, 2570]" if kind == "array" else '{"key": "value"}'
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                parsed = None
+            if not isinstance(parsed, list if kind == "array" else dict):
+                shown = "(hidden)" if key in credentials.SECRET_SETTINGS else repr(value)
+                errors.append(f"{key}: {variable} must be a JSON {kind} like {example}, got {shown}")
+    return errors
+
+
+def read_config_file(path: str) -> dict[str, Any]:
+    """One --config file's settings, or a ConfigError naming the file and what is wrong with it."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"--config {path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"--config {path}: cannot be read ({type(exc).__name__})") from None
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        # The position only: the text around it may be a secret.
+        raise ConfigError(f"--config {path}: not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    if not isinstance(value, dict):
+        raise ConfigError(f"--config {path}: must hold a JSON object of settings, got a {type(value).__name__}")
+    return value
 
 
 def _describe(error: ValidationError) -> str:
@@ -170,7 +264,7 @@ def _describe(error: ValidationError) -> str:
         return f"{name}: is required"
     key = str(path[0]) + "".join(f"[{p}]" for p in path[1:]) if path else "config"
     # Never echo a secret's value back, even a malformed one.
-    if path and path[0] in ENV_FALLBACKS and path[0] != "region":
+    if path and path[0] in credentials.SECRET_SETTINGS:
         return f"{key}: must be a non-empty string"
     value, limit = error.instance, error.validator_value
     match error.validator:
@@ -179,6 +273,8 @@ def _describe(error: ValidationError) -> str:
             expected = f"must be of type {' or '.join(names)}"
         case "minimum":
             expected = f"must be at least {limit}"
+        case "maximum":
+            expected = f"must be at most {limit}"
         case "exclusiveMinimum":
             expected = f"must be greater than {limit}"
         case "minLength":
@@ -214,7 +310,7 @@ class Settings:
         ids = [int(i) for i in config["campaign_ids"]]
         unique = tuple(dict.fromkeys(ids))
         if len(unique) != len(ids):
-            dropped = sorted({i for i in ids if ids.count(i) > 1})
+            dropped = sorted(i for i, n in Counter(ids).items() if n > 1)
             logger.warning(
                 "campaign_ids lists %d duplicate(s), dropped: %s",
                 len(ids) - len(unique),

@@ -61,11 +61,16 @@ class ConfigError(TapError):
 
 
 class TransportError(TapError):
-    """The call did not produce a Tencent answer: network, HTTP status or body shape."""
+    """The call did not produce a Tencent answer: network, HTTP status or body shape.
 
-    def __init__(self, message: str, *, http_status: int | None = None) -> None:
+    ``fatal`` marks failures no retry and no other campaign can change (TLS, redirects,
+    HTTP 4xx, a header that cannot be sent): the run stops at once.
+    """
+
+    def __init__(self, message: str, *, http_status: int | None = None, fatal: bool = False) -> None:
         super().__init__(message)
         self.http_status = http_status
+        self.fatal = fatal
 
 
 class APIError(TapError):
@@ -90,6 +95,10 @@ class SyncFailedError(TapError):
     """The sync finished, but some campaigns could not be emitted."""
 
 
+class TargetGone(TapError):  # noqa: N818 - reads as an event, like SyncInterrupted
+    """stdout was closed: the loader reading it ended."""
+
+
 class SyncInterrupted(TapError):  # noqa: N818 - reads as an event, like KeyboardInterrupt
     def __init__(self, signum: int) -> None:
         super().__init__(f"interrupted by signal {signum}; the last STATE emitted is valid")
@@ -98,5 +107,5 @@ class SyncInterrupted(TapError):  # noqa: N818 - reads as an event, like Keyboar
 
 def is_retryable(exc: BaseException) -> bool:
     if isinstance(exc, TransportError):
-        return True
+        return not exc.fatal
     return isinstance(exc, APIError) and exc.disposition is Disposition.RETRY

@@ -35,13 +35,34 @@ class Violation:
 
 
 class RecordChecker:
-    """Drops fields the schema does not know (warning once per field) and validates the rest."""
+    """Drops fields the schema does not know (warning once per field), validates types, and
+    warns once per field and value about values outside what the API documents (still emitted:
+    the day Tencent adds a Status, the tap must not stop loading)."""
 
     def __init__(self, schema: dict[str, Any], logger: logging.Logger) -> None:
         self._validator = Draft7Validator(schema)
         self._known = set(schema.get("properties", {}))
+        self._documented = {
+            name: spec
+            for name, spec in schema.get("properties", {}).items()
+            if any(key.startswith("x-documented-") for key in spec)
+        }
         self._warned: set[str] = set()
+        self._warned_values: set[tuple[str, Any]] = set()
         self._logger = logger
+
+    def note_undocumented(self, record: dict[str, Any]) -> None:
+        for name, spec in self._documented.items():
+            value = record.get(name)
+            if value is None or (name, value) in self._warned_values or _documented(spec, value):
+                continue
+            self._warned_values.add((name, value))
+            self._logger.warning(
+                "%s = %r is outside what the API documents (%s): loaded as is (warned once per field and value).",
+                name,
+                value,
+                _expectation(spec),
+            )
 
     def drop_unknown(self, record: dict[str, Any]) -> dict[str, Any]:
         unknown = record.keys() - self._known
@@ -64,3 +85,18 @@ class RecordChecker:
 
 def _short(message: str, limit: int = 160) -> str:
     return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+def _documented(spec: dict[str, Any], value: Any) -> bool:
+    if "x-documented-values" in spec and value not in spec["x-documented-values"]:
+        return False
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return True
+    low, high = spec.get("x-documented-minimum"), spec.get("x-documented-maximum")
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _expectation(spec: dict[str, Any]) -> str:
+    if "x-documented-values" in spec:
+        return "one of " + ", ".join(map(str, spec["x-documented-values"]))
+    return f"{spec.get('x-documented-minimum', '-inf')} to {spec.get('x-documented-maximum', 'inf')}"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any
 
-from singer_sdk import Stream, metrics
+from singer_sdk import Stream, Tap, metrics
 
 from tap_ccc_campaign.client import CallResult, CCCClient, RetryPolicy
 from tap_ccc_campaign.concurrency import OrderedPool
@@ -20,9 +21,15 @@ from tap_ccc_campaign.errors import (
     TapError,
     TransportError,
 )
+from tap_ccc_campaign.failures import Failures
 from tap_ccc_campaign.progress import Progress
 from tap_ccc_campaign.schema import RecordChecker
 from tap_ccc_campaign.throttle import SlidingWindowLimiter
+from tap_ccc_campaign.transport import redact_url
+
+# Campaigns in a row that may fail without any answer from the API before the run stops:
+# two, so that one campaign's own persistent fault does not stop a run against a live API.
+UNREACHABLE_CAMPAIGNS = 2
 
 
 class PredictiveDialingCampaignsStream(Stream):
@@ -31,7 +38,22 @@ class PredictiveDialingCampaignsStream(Stream):
     # A STATE message every 100 records, so a long sync reports state as it goes.
     STATE_MSG_FREQUENCY = 100
 
+    def __init__(self, tap: Tap, **kwargs: Any) -> None:
+        super().__init__(tap=tap, **kwargs)
+        self._state_writer = tap.state_writer
+
     def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+        try:
+            yield from self._sync()
+        except GeneratorExit:
+            raise
+        except BaseException:
+            # A failed or stopped sync still tells the target how far it got (complete: false).
+            with contextlib.suppress(TapError, OSError, ValueError):
+                self._state_writer.write_state(self.tap_state)
+            raise
+
+    def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
         checker = RecordChecker(self.schema, self.logger)
         client = self._client(settings)
@@ -41,7 +63,7 @@ class PredictiveDialingCampaignsStream(Stream):
             window=settings.workers * 2,
         )
         progress = Progress(len(settings.campaign_ids), self.logger)
-        failures: list[str] = []
+        failures = Failures()
         # Not a resume point (every run reads every campaign, see README): a record of
         # how far this sync got, so a scheduler or a person can see it in STATE.
         last_sync: dict[str, Any] = {
@@ -52,6 +74,7 @@ class PredictiveDialingCampaignsStream(Stream):
             "last_campaign_id": None,
             "complete": False,
         }
+        self.stream_state.clear()
         self.stream_state["last_sync"] = last_sync
         self.logger.info(
             "Extracting %d campaign(s) of SdkAppId %d from %s at up to %g calls/s",
@@ -60,16 +83,26 @@ class PredictiveDialingCampaignsStream(Stream):
             client.api_url,
             settings.requests_per_second,
         )
+        unreachable = 0  # campaigns in a row that failed before the API ever answered
+        error: BaseException | None = None
         try:
             with metrics.http_request_counter(self.name, endpoint=client.api_url) as requests_made:
-                for campaign_id, future in pool.map(settings.campaign_ids, probe=True):
+                # One campaign at a time until the API has answered once: a dead endpoint costs one call's retries.
+                for campaign_id, future in pool.map(
+                    settings.campaign_ids, one_at_a_time=lambda: not client.answered.is_set()
+                ):
                     requests_made.increment(_attempts(future))
-                    record = self._record(campaign_id, future, settings, checker, failures, first=progress.done == 0)
+                    error = future.exception()
+                    if isinstance(error, TransportError) and not client.answered.is_set():
+                        unreachable += 1
+                        if unreachable >= UNREACHABLE_CAMPAIGNS or error.fatal:
+                            raise _unreachable(settings, error)
+                    record = self._record(campaign_id, future, settings, checker, failures)
+                    if record is not None:
+                        yield record
+                        last_sync["emitted"] += 1  # counted once the SDK has written it
                     progress.advance()
                     last_sync.update(done=progress.done, last_campaign_id=campaign_id)
-                    if record is not None:
-                        last_sync["emitted"] += 1
-                        yield record
         finally:
             pool.close()
             client.stop()
@@ -78,14 +111,14 @@ class PredictiveDialingCampaignsStream(Stream):
         self.logger.info(
             "Done: %d campaign(s) emitted, %d skipped as not found, %d failed; %s",
             last_sync["emitted"],
-            progress.total - last_sync["emitted"] - len(failures),
-            len(failures),
+            progress.total - last_sync["emitted"] - failures.count,
+            failures.count,
             progress.line(),
         )
         if failures:
-            raise SyncFailedError(
-                f"{len(failures)} of {progress.total} campaign(s) were not emitted: " + "; ".join(failures)
-            )
+            if isinstance(error, TransportError) and not client.answered.is_set():
+                raise _unreachable(settings, error)
+            raise SyncFailedError(failures.summary(progress.total))
 
     def _client(self, settings: Settings) -> CCCClient:
         return CCCClient(
@@ -122,9 +155,7 @@ class PredictiveDialingCampaignsStream(Stream):
         future: Future[CallResult],
         settings: Settings,
         checker: RecordChecker,
-        failures: list[str],
-        *,
-        first: bool,
+        failures: Failures,
     ) -> dict[str, Any] | None:
         """The record for one campaign, or None when it is skipped or failed (failures says which)."""
         error = future.exception()
@@ -141,30 +172,50 @@ class PredictiveDialingCampaignsStream(Stream):
                     error.request_id,
                 )
                 return None
-        if isinstance(error, TransportError) and first and error.http_status is None:
-            raise FatalRunError(
-                f"api_url: cannot reach {settings.api_url}: {error} (after {error.attempts} attempt(s))"
-            )
+        if isinstance(error, TransportError) and error.fatal:
+            raise FatalRunError(f"{error} (while reading campaign {campaign_id})")
         if isinstance(error, TapError):
-            failures.append(f"campaign {campaign_id}: {error} (after {error.attempts} attempt(s))")
+            cause = error.code if isinstance(error, APIError) else _transport_cause(error)
+            failures.add(campaign_id, cause, f"campaign {campaign_id}: {error} (after {error.attempts} attempt(s))")
             self.logger.error("Campaign %d not emitted: %s", campaign_id, error)
             return None
         if error is not None:
             raise error
         result = future.result()
         self.logger.debug("Campaign %d read, RequestId %s", campaign_id, result.request_id)
+        if not result.data:
+            failures.add(
+                campaign_id,
+                "empty answer",
+                f"campaign {campaign_id}: the API answered with no campaign fields (RequestId {result.request_id})",
+            )
+            self.logger.error("Campaign %d not emitted: the answer holds no fields", campaign_id)
+            return None
         record = checker.drop_unknown({**result.data, "SdkAppId": settings.sdk_app_id})
         record.setdefault("CampaignId", campaign_id)
         problems = [str(v) for v in checker.violations(record)]
         if record["CampaignId"] != campaign_id:
             problems.append(f"CampaignId: the answer is for campaign {record['CampaignId']!r}")
         if problems:
-            failures.append(
-                f"campaign {campaign_id}: invalid field(s) {', '.join(problems)} (RequestId {result.request_id})"
+            failures.add(
+                campaign_id,
+                "invalid fields",
+                f"campaign {campaign_id}: invalid field(s) {', '.join(problems)} (RequestId {result.request_id})",
             )
             self.logger.error("Campaign %d not emitted, schema check failed: %s", campaign_id, "; ".join(problems))
             return None
+        checker.note_undocumented(record)
         return record
+
+
+def _unreachable(settings: Settings, error: TransportError) -> FatalRunError:
+    return FatalRunError(
+        f"api_url: cannot reach {redact_url(settings.api_url)}: {error} (after {error.attempts} attempt(s))"
+    )
+
+
+def _transport_cause(error: TransportError) -> str:
+    return f"HTTP {error.http_status}" if error.http_status else "no answer"
 
 
 def _attempts(future: Future[CallResult]) -> int:

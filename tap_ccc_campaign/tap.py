@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import io
+import json
 import os
 import signal
 import sys
 from types import FrameType
+from typing import IO, Any
 
+import click
 from singer_sdk import Stream, Tap
 from singer_sdk.helpers.capabilities import PluginCapabilities, TapCapabilities
 
-from tap_ccc_campaign import config
+from tap_ccc_campaign import config, state
 from tap_ccc_campaign.errors import ConfigError, SyncInterrupted, TapError
+from tap_ccc_campaign.output import Writer
 from tap_ccc_campaign.schema import load_schema
 from tap_ccc_campaign.streams import PredictiveDialingCampaignsStream
+
+ENV_PREFIX = "TAP_CCC_CAMPAIGN_"
 
 
 class TapCCCCampaign(Tap):
@@ -22,6 +31,7 @@ class TapCCCCampaign(Tap):
     name = "tap-ccc-campaign"
     package_name = "tap-ccc-campaign"
     config_jsonschema = config.SCHEMA
+    message_writer_class = Writer
     capabilities = (
         TapCapabilities.CATALOG,
         TapCapabilities.STATE,
@@ -31,24 +41,80 @@ class TapCCCCampaign(Tap):
         PluginCapabilities.FLATTENING,
     )
 
+    def __init__(self, *, parse_env_config: bool = False, **kwargs: Any) -> None:
+        try:
+            super().__init__(parse_env_config=parse_env_config, **kwargs)
+        except (ValueError, TypeError):
+            # singer-sdk's reading of TAP_CCC_CAMPAIGN_* variables failed: name the variable.
+            problems = config.environment_errors(self.full_settings_schema(), ENV_PREFIX, os.environ)
+            if parse_env_config and problems:
+                raise ConfigError("invalid config: " + "; ".join(problems)) from None
+            raise
+
+    @classmethod
+    def full_settings_schema(cls) -> dict[str, Any]:
+        """The tap's settings with singer-sdk's built-in ones (stream_maps, flattening, ...)."""
+        schema = copy.deepcopy(cls.config_jsonschema)
+        cls.append_builtin_config(schema)
+        return schema
+
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         # Fill credentials the way Tencent's tools do before judging the config.
-        self._config = config.with_fallbacks(self._config, os.environ)
-        errors = config.config_errors(self._config, self.config_jsonschema)
+        self._config = config.resolved(self._config, os.environ)
+        schema = self.full_settings_schema()
+        errors = config.config_errors(self._config, schema)
         if errors and raise_errors:
             raise ConfigError("invalid config: " + "; ".join(errors))
+        for warning in config.unknown_settings(self._config, schema):
+            self.logger.warning("%s", warning)
         return errors
+
+    def load_state(self, state_input: dict[str, Any]) -> None:
+        if problem := state.layout_problem(state_input):
+            self.logger.warning("The state given is not this tap's (%s): starting from an empty state.", problem)
+            return
+        super().load_state(state_input)
 
     def discover_streams(self) -> list[Stream]:
         return [PredictiveDialingCampaignsStream(tap=self, schema=load_schema())]
+
+    @classmethod
+    def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> Any:
+        for path in value:
+            if path != "ENV":
+                config.read_config_file(path)  # one line naming the file, instead of a traceback
+        return super().cb_config(ctx, param, value)
+
+    @classmethod
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        state: IO[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if state is not None:
+            parsed = _read_state(state)
+            state = io.StringIO(json.dumps(parsed))
+        super().invoke(state=state, **kwargs)
 
     def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
         # singer-sdk writes the state and exits 0; an interrupted sync is not a
         # success, so raise instead and let the CLI exit 128+signal.
         self.logger.warning("Received signal %d: stopping the sync", signum)
-        self._state_writer.write_state(self.state)
         signal.signal(signum, signal.SIG_DFL)
+        # TargetGone: the loader has ended, so nothing can be told to it any more.
+        with contextlib.suppress(TapError, BrokenPipeError, ValueError):
+            self.state_writer.write_state(self.state)
         raise SyncInterrupted(signum)
+
+
+def _read_state(stream: IO[str]) -> dict[str, Any]:
+    name = getattr(stream, "name", "--state")
+    try:
+        text = stream.read()
+    except UnicodeDecodeError:
+        raise ConfigError(f"--state {name}: not UTF-8 text") from None
+    return state.parse(text, f"--state {name}")
 
 
 def main() -> None:
@@ -56,6 +122,15 @@ def main() -> None:
     try:
         TapCCCCampaign.cli()
     except TapError as exc:
-        sys.stdout.flush()
+        _quiet_stdout()
         sys.stderr.write(f"tap-ccc-campaign: error: {exc}\n")
         sys.exit(exc.exit_code)
+
+
+def _quiet_stdout() -> None:
+    """Flush what can be flushed; if the reader is gone, stop Python from complaining at exit."""
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

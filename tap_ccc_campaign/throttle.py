@@ -1,21 +1,46 @@
-"""A thread-safe limiter: at most ``rate`` calls start in any trailing window.
+"""Pacing: at most ``rate`` calls sent in any trailing window, a rate that backs off on throttling.
 
-Hand-written because the guarantee we need is exact and testable with a fake
-clock: a sliding-window log, shared by every worker and every retry, plus a small
-guard so that arrival jitter at the server cannot squeeze rate+1 calls into its
-one-second window.
+Hand-written because no pacing library counts a call at the moment it is sent (a slot granted
+to a thread that the OS then delays would otherwise let the next calls bunch up at the server)
+nor adapts its rate to the server's RequestLimitExceeded answers; both are small and exactly
+testable with a fake clock.
+
+A slot is *granted* by ``acquire`` and *sent* by ``Slot.sent()``: until it is sent it counts
+against every window (it will be sent at some moment from now on), afterwards against the
+window that follows its send time.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
+
+# Slowest pace the limiter backs off to, in calls per second (never above the configured rate).
+FLOOR_RATE = 0.5
+# On a RequestLimitExceeded answer the rate is multiplied by this, at most once per window.
+DECREASE = 0.8
+# While calls succeed, the rate grows by this many calls/s every second of sending (additive).
+INCREASE_PER_SECOND = 1.0
 
 
 class Interrupted(Exception):  # noqa: N818 - a signal to stop waiting, not a failure
     pass
+
+
+class Slot:
+    """One granted call. ``sent()`` stamps the moment its request leaves."""
+
+    __slots__ = ("_limiter", "sent_at")
+
+    def __init__(self, limiter: SlidingWindowLimiter) -> None:
+        self._limiter = limiter
+        self.sent_at: float | None = None
+
+    def sent(self) -> None:
+        if self.sent_at is None:
+            self._limiter._stamp(self)
 
 
 class SlidingWindowLimiter:
@@ -26,40 +51,95 @@ class SlidingWindowLimiter:
         period: float = 1.0,
         guard: float = 0.015,
         clock: Callable[[], float] = time.monotonic,
+        adaptive: bool = True,
     ) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        # A fractional rate (0.5/s) becomes one call per 2 s window.
-        if rate >= 1:
-            self.capacity, self.window = int(rate), period * (rate / int(rate))
-        else:
-            self.capacity, self.window = 1, period / rate
-        self.window += guard
+        if not rate > 0 or math.isinf(rate):
+            raise ValueError("rate must be positive and finite")
+        self.ceiling = rate
+        self.period = period
+        self.guard = guard
+        self.adaptive = adaptive
+        self._rate = rate
         self._clock = clock
-        self._starts: deque[float] = deque()
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._unsent = 0
+        self._sent: list[float] = []  # send times still inside a window
+        self._last_decrease = -math.inf
+        self.decreases = 0
+
+    @property
+    def rate(self) -> float:
+        return self._rate
+
+    @property
+    def capacity(self) -> int:
+        # A fractional rate keeps its average: 1.5/s is one call per 0.67 s, 2.5/s two per 0.8 s.
+        return max(1, math.floor(self._rate))
+
+    @property
+    def window(self) -> float:
+        return self.capacity / self._rate * self.period + self.guard
 
     def delay(self) -> float:
-        """Seconds until a call may start; 0 means it may start now (and is counted)."""
+        """Seconds until a call may be granted; 0 means it is granted now (and counted as unsent)."""
         with self._lock:
-            now = self._clock()
-            while self._starts and now - self._starts[0] >= self.window:
-                self._starts.popleft()
-            if len(self._starts) < self.capacity:
-                self._starts.append(now)
-                return 0.0
-            return self.window - (now - self._starts[0])
+            wait = self._wait(self._clock())
+            if wait <= 0:
+                self._unsent += 1
+            return wait
 
-    def acquire(self) -> None:
+    def _wait(self, now: float) -> float:
+        window = self.window
+        self._sent = [t for t in self._sent if now - t < window]
+        if self._unsent + len(self._sent) < self.capacity:
+            return 0.0
+        if not self._sent:  # every slot is granted and not yet sent: wait for one to be sent
+            return window
+        return max(window - (now - min(self._sent)), 1e-6)
+
+    def acquire(self) -> Slot:
         """Block until a call may start. Raises Interrupted once ``stop()`` is called."""
         while True:
             if self._stop.is_set():
                 raise Interrupted
             wait = self.delay()
             if wait <= 0:
+                return Slot(self)
+            # Wake at least every window: a slot sent meanwhile may free one sooner.
+            self._stop.wait(min(wait, self.window))
+
+    def _stamp(self, slot: Slot) -> None:
+        with self._lock:
+            slot.sent_at = self._clock()
+            self._unsent -= 1
+            self._sent.append(slot.sent_at)
+
+    def release(self, slot: Slot) -> None:
+        """A granted slot that was never sent (the call failed before sending)."""
+        with self._lock:
+            if slot.sent_at is None:
+                slot.sent_at = -math.inf
+                self._unsent -= 1
+
+    def throttled(self, slot: Slot) -> None:
+        """The server rejected this call for the rate: slow down, once per window of such answers."""
+        if not self.adaptive:
+            return
+        with self._lock:
+            # Calls sent before the last decrease were paced by the old rate: one event, one decrease.
+            if slot.sent_at is not None and slot.sent_at <= self._last_decrease:
                 return
-            self._stop.wait(wait)
+            self._rate = max(min(FLOOR_RATE, self.ceiling), self._rate * DECREASE)
+            self._last_decrease = self._clock()
+            self.decreases += 1
+
+    def succeeded(self) -> None:
+        """A call was accepted: grow back towards the ceiling, about INCREASE_PER_SECOND per second."""
+        if not self.adaptive or self._rate >= self.ceiling:
+            return
+        with self._lock:
+            self._rate = min(self.ceiling, self._rate + INCREASE_PER_SECOND / self._rate)
 
     def stop(self) -> None:
         self._stop.set()

@@ -33,13 +33,23 @@ def test_a_valid_config_has_no_errors():
         ({"campaign_ids": [1, 0]}, "campaign_ids[1]: must be at least 1, got 0"),
         ({"campaign_ids": [1.5]}, "campaign_ids[0]: must be of type integer, got 1.5"),
         ({"campaign_ids": 7}, "campaign_ids: must be of type array, got 7"),
-        ({"requests_per_second": 0}, "requests_per_second: must be greater than 0, got 0"),
+        ({"requests_per_second": 0}, "requests_per_second: must be at least 0.01, got 0"),
+        ({"requests_per_second": 1e-9}, "requests_per_second: must be at least 0.01, got 1e-09"),
+        ({"requests_per_second": float("inf")}, "requests_per_second: must be a finite number"),
+        ({"campaign_ids": [2**63]}, f"campaign_ids[0]: must be at most {2**63 - 1}, got {2**63}"),
+        ({"sdk_app_id": 2**64}, f"sdk_app_id: must be at most {2**63 - 1}, got {2**64}"),
+        ({"api_url": "https://ccc.tencentcloudapi.com/?x=1"}, "api_url: must not hold a query string or fragment"),
+        ({"api_url": "https://u:pw@ccc.tencentcloudapi.com"}, "api_url: must not hold a user name or password"),
+        ({"secret_key": "abc def"}, "secret_key: holds a space, a line break or a control character"),
+        ({"token": "tok\nen"}, "token: holds a space, a line break or a control character"),
+        ({"secret_id": "AKIDé"}, "secret_id: holds a non-ASCII character"),
         ({"request_timeout": -1}, "request_timeout: must be greater than 0, got -1"),
         ({"language": "fr-FR"}, "language: must be one of en-US, zh-CN, got 'fr-FR'"),
         ({"api_url": "ccc.tencentcloudapi.com"}, "api_url: 'ccc.tencentcloudapi.com' is not an http(s) URL of a host"),
         ({"api_url": "ftp://x"}, "api_url: 'ftp://x' is not an http(s) URL of a host"),
-        ({"secret_id": None}, "secret_id: not set; set it in the config or in TENCENTCLOUD_SECRET_ID"),
-        ({"secret_key": ""}, "secret_key: not set; set it in the config or in TENCENTCLOUD_SECRET_KEY"),
+        ({"secret_id": None}, "secret_id: not set, while secret_key is; a credential's two halves come from one place"),
+        ({"secret_key": ""}, "secret_key: not set, while secret_id is; a credential's two halves come from one place"),
+        ({"secret_id": None, "secret_key": None}, "secret_id, secret_key: not set; set both in the config, or in"),
     ],
 )
 def test_each_problem_is_one_line_naming_the_key(changes, expected):
@@ -52,32 +62,97 @@ def test_a_malformed_secret_is_never_echoed():
     assert found == ["secret_key: must be a non-empty string"]
 
 
-def test_env_fills_unset_credentials_like_tencents_tools(tmp_path):
-    env = {
-        "TENCENTCLOUD_SECRET_ID": "AKIDenv",
-        "TENCENTCLOUD_SECRET_KEY": "envkey",
-        "TENCENTCLOUD_TOKEN": "tok",
-        "TENCENTCLOUD_REGION": "ap-singapore",
-    }
-    resolved = config.with_fallbacks({"sdk_app_id": 1}, env, tmp_path / "none")
-    assert (resolved["secret_id"], resolved["secret_key"], resolved["token"], resolved["region"]) == (
-        "AKIDenv",
-        "envkey",
-        "tok",
-        "ap-singapore",
+def resolve(cfg, env, *files):
+    return config.resolved(cfg, env, list(files))
+
+
+def profile(path, secret_id, secret_key, token=None):
+    path.write_text(
+        f"[default]\nsecret_id = {secret_id}\nsecret_key = {secret_key}\n" + (f"token = {token}\n" if token else "")
     )
+    return path
 
 
-def test_explicit_config_wins_over_env(tmp_path):
-    resolved = config.with_fallbacks({"secret_id": "AKIDcfg"}, {"TENCENTCLOUD_SECRET_ID": "AKIDenv"}, tmp_path / "x")
-    assert resolved["secret_id"] == "AKIDcfg"
+def pair(resolved):
+    return resolved.get("secret_id"), resolved.get("secret_key"), resolved.get("token")
 
 
-def test_credentials_file_is_the_last_fallback(tmp_path):
-    path = tmp_path / "credentials"
-    path.write_text("[default]\nsecret_id = AKIDfile\nsecret_key = filekey\n")
-    resolved = config.with_fallbacks({}, {"TENCENTCLOUD_SECRET_ID": "AKIDenv"}, path)
-    assert (resolved["secret_id"], resolved["secret_key"]) == ("AKIDenv", "filekey")
+ENV = {"TENCENTCLOUD_SECRET_ID": "AKIDenv", "TENCENTCLOUD_SECRET_KEY": "envkey", "TENCENTCLOUD_TOKEN": "envtok"}
+
+
+def test_the_environment_gives_the_whole_credential_when_the_config_gives_none(tmp_path):
+    resolved = resolve({"sdk_app_id": 1}, {**ENV, "TENCENTCLOUD_REGION": "ap-singapore"})
+    assert pair(resolved) == ("AKIDenv", "envkey", "envtok")
+    assert resolved["region"] == "ap-singapore"
+
+
+def test_a_config_credential_is_never_completed_from_elsewhere(tmp_path):
+    resolved = resolve({"secret_id": "AKIDcfg"}, ENV, profile(tmp_path / "c", "AKIDfile", "filekey"))
+    assert pair(resolved) == ("AKIDcfg", None, None)
+    assert any(e.startswith("secret_key: not set, while secret_id is") for e in config.config_errors(resolved))
+
+
+def test_the_config_pair_wins_and_takes_no_token_from_the_environment():
+    assert pair(resolve({"secret_id": "AKIDcfg", "secret_key": "cfgkey"}, ENV)) == ("AKIDcfg", "cfgkey", None)
+
+
+def test_half_a_pair_in_the_environment_is_skipped_for_the_next_provider(tmp_path):
+    env = {"TENCENTCLOUD_SECRET_ID": "AKIDenv"}
+    resolved = resolve({}, env, profile(tmp_path / "c", "AKIDfile", "filekey", "filetok"))
+    assert pair(resolved) == ("AKIDfile", "filekey", "filetok")
+
+
+def test_the_system_credentials_file_comes_after_the_users(tmp_path):
+    user = tmp_path / "user"  # missing
+    system = profile(tmp_path / "etc", "AKIDetc", "etckey")
+    assert pair(resolve({}, {}, user, system)) == ("AKIDetc", "etckey", None)
+    profile(user, "AKIDuser", "userkey")
+    assert pair(resolve({}, {}, user, system)) == ("AKIDuser", "userkey", None)
+
+
+def test_whitespace_around_a_credential_is_trimmed():
+    resolved = resolve({"secret_id": " AKIDx\n", "secret_key": "key\r\n", "token": "tok \n"}, {})
+    assert pair(resolved) == ("AKIDx", "key", "tok")
+    assert config.config_errors({**VALID, **resolved}) == []
+
+
+def test_numbers_given_as_strings_are_read_as_numbers():
+    resolved = resolve({**VALID, "requests_per_second": "7.5", "request_timeout": "oops"}, {})
+    assert resolved["requests_per_second"] == 7.5
+    assert "request_timeout: must be of type number, got 'oops'" in config.config_errors(resolved)
+
+
+def test_a_url_with_a_password_is_refused_without_showing_it():
+    found = errors_for(api_url="https://user:hunter2@ccc.tencentcloudapi.com")
+    assert found
+    assert all("hunter2" not in line for line in found)
+
+
+def test_an_unknown_setting_is_named_with_the_closest_known_one():
+    warnings = config.unknown_settings({**VALID, "request_per_second": 5, "frobnicate": 1})
+    assert warnings == [
+        "unknown setting 'frobnicate' is ignored",
+        "unknown setting 'request_per_second' is ignored; did you mean 'requests_per_second'?",
+    ]
+
+
+def test_an_environment_variable_that_is_not_its_settings_type_is_named():
+    env = {
+        "TAP_CCC_CAMPAIGN_CAMPAIGN_IDS": "2569,2570",
+        "TAP_CCC_CAMPAIGN_SDK_APP_ID": "abc",
+        "TAP_CCC_CAMPAIGN_STREAM_MAPS": "5",
+    }
+    schema = TapCCCCampaign.full_settings_schema()
+    assert config.environment_errors(schema, "TAP_CCC_CAMPAIGN_", env) == [
+        "sdk_app_id: TAP_CCC_CAMPAIGN_SDK_APP_ID must be an integer, got 'abc'",
+        "campaign_ids: TAP_CCC_CAMPAIGN_CAMPAIGN_IDS must be a JSON array like [2569, 2570], got '2569,2570'",
+        'stream_maps: TAP_CCC_CAMPAIGN_STREAM_MAPS must be a JSON object like {"key": "value"}, got \'5\'',
+    ]
+
+
+def test_built_in_settings_are_validated_too():
+    found = config.config_errors({**VALID, "stream_maps": 5}, TapCCCCampaign.full_settings_schema())
+    assert found == ["stream_maps: must be of type object, got 5"]
 
 
 def test_tap_refuses_a_bad_config_before_any_call(monkeypatch):
@@ -86,7 +161,7 @@ def test_tap_refuses_a_bad_config_before_any_call(monkeypatch):
         TapCCCCampaign(config={**VALID, "campaign_ids": [], "requests_per_second": 0})
     assert str(caught.value) == (
         "invalid config: campaign_ids: is empty; list at least one campaign id; "
-        "requests_per_second: must be greater than 0, got 0"
+        "requests_per_second: must be at least 0.01, got 0"
     )
 
 

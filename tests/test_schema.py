@@ -1,4 +1,4 @@
-"""The schema and the record checker: documented ranges enforced, unknown fields dropped once."""
+"""The schema and the record checker: types enforced, documented values tolerated with a warning, unknown fields dropped once."""
 
 from __future__ import annotations
 
@@ -33,12 +33,37 @@ def test_fields_the_api_may_omit_may_be_null_but_keys_may_not():
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("Priority", 6), ("Priority", 0), ("ExpectedAbandonRate", 4), ("ExpectedAbandonRate", 51), ("RetryTimes", 3),
-     ("RetryInterval", 59), ("RetryInterval", 86401), ("CallOrder", 2), ("Status", 5), ("StatusReason", 3),
-     ("StartTime", "2024-01-01"), ("Variables", [{"Key": "k"}])],
+    [("StartTime", "2024-01-01"), ("Variables", [{"Key": "k"}]), ("Priority", "high"), ("Status", 1.5),
+     ("Name", 7), ("CampaignId", "2569")],
 )  # fmt: skip
-def test_documented_ranges_and_enumerations_are_enforced(field, value):
+def test_types_are_enforced(field, value):
     assert [v.field.split(".")[0] for v in checker().violations({**VALID, field: value})] == [field]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("Priority", 6), ("Priority", 0), ("ExpectedAbandonRate", 4), ("ExpectedAbandonRate", 51), ("RetryTimes", 3),
+     ("RetryInterval", 59), ("RetryInterval", 86401), ("CallOrder", 2), ("Status", 5), ("StatusReason", 3)],
+)  # fmt: skip
+def test_values_outside_the_documented_ones_pass_with_one_warning_per_field_and_value(field, value, caplog):
+    check = checker()
+    record = {**VALID, field: value}
+    assert check.violations(record) == []
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            check.note_undocumented(record)
+        check.note_undocumented(VALID)
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"{field} = {value!r} is outside what the API documents")
+
+
+def test_every_documented_value_passes_silently(caplog):
+    check = checker()
+    with caplog.at_level(logging.WARNING):
+        for status in range(5):
+            check.note_undocumented({**VALID, "Status": status, "Priority": status + 1})
+    assert caplog.records == []
 
 
 def test_unknown_fields_are_dropped_with_one_warning_per_field(caplog):

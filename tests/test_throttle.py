@@ -1,4 +1,4 @@
-"""The limiter never lets more than `rate` calls start in any trailing window."""
+"""The limiter: never more than `rate` calls sent in any trailing window; it backs off on throttling."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tap_ccc_campaign.throttle import Interrupted, SlidingWindowLimiter
+from tap_ccc_campaign.throttle import DECREASE, FLOOR_RATE, Interrupted, SlidingWindowLimiter, Slot
+
+MAX_WAITS = 100_000  # every loop below is bounded: a limiter that never grants fails, it does not hang
 
 
 class FakeClock:
@@ -19,49 +21,135 @@ class FakeClock:
         return self.now
 
 
+def grant(limiter: SlidingWindowLimiter, clock: FakeClock):
+    """Advance the fake clock until the limiter grants a slot; return it."""
+    for _ in range(MAX_WAITS):
+        wait = limiter.delay()
+        if wait <= 0:
+            return Slot(limiter)
+        assert wait > 0
+        clock.now += wait
+    raise AssertionError("the limiter never granted a slot")
+
+
 def test_the_first_rate_calls_start_at_once_then_one_waits():
     clock = FakeClock()
     limiter = SlidingWindowLimiter(20, guard=0.0, clock=clock)
-    assert [limiter.delay() for _ in range(20)] == [0.0] * 20
-    assert limiter.delay() == pytest.approx(1.0)
-    clock.now += 1.0
-    assert limiter.delay() == 0.0
+    for _ in range(20):
+        assert limiter.delay() == 0.0
+    # Granted but not yet sent: they count against every window, however long we wait.
+    assert limiter.delay() > 0
+    clock.now += 5
+    assert limiter.delay() > 0
 
 
 @settings(max_examples=200, deadline=None)
 @given(
-    rate=st.integers(1, 30),
-    gaps=st.lists(st.floats(0, 0.2, allow_nan=False), min_size=1, max_size=200),
+    rate=st.floats(0.3, 30),
+    steps=st.lists(
+        st.tuples(st.floats(0, 0.3), st.floats(0, 2.0)),  # (gap before asking, delay between grant and send)
+        min_size=1,
+        max_size=120,
+    ),
 )
-def test_no_trailing_window_holds_more_than_rate_starts(rate, gaps):
+def test_no_trailing_window_holds_more_send_times_than_capacity_whatever_the_send_delays(rate, steps):
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(rate, guard=0.0, clock=clock)
-    starts: list[float] = []
-    for gap in gaps:
+    limiter = SlidingWindowLimiter(rate, guard=0.0, clock=clock, adaptive=False)
+    sends: list[float] = []
+    for gap, send_delay in steps:
         clock.now += gap
-        wait = limiter.delay()
-        while wait > 0:
-            clock.now += wait
-            wait = limiter.delay()
-        starts.append(clock.now)
-    for i, start in enumerate(starts):
-        in_window = [s for s in starts[: i + 1] if start - s < 1.0]
-        assert len(in_window) <= rate
+        slot = grant(limiter, clock)
+        clock.now += send_delay  # the thread was descheduled before it sent
+        slot.sent()
+        sends.append(slot.sent_at)
+    window = limiter.window
+    for i, start in enumerate(sends):
+        in_window = [s for s in sends[: i + 1] if start - s < window - 1e-9]
+        assert len(in_window) <= limiter.capacity
 
 
-def test_a_fractional_rate_spaces_calls_out():
+@pytest.mark.parametrize("rate", [0.5, 1.5, 2.5, 7.25, 20])
+def test_a_fractional_rate_keeps_its_average(rate):
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(0.5, guard=0.0, clock=clock)
-    assert limiter.delay() == 0.0
-    assert limiter.delay() == pytest.approx(2.0)
+    limiter = SlidingWindowLimiter(rate, guard=0.0, clock=clock, adaptive=False)
+    started = clock.now
+    calls = 200
+    for _ in range(calls):
+        grant(limiter, clock).sent()
+    # Bursts of `capacity` calls, one window apart: capacity / window is the rate asked for.
+    windows = (calls - 1) // limiter.capacity
+    assert clock.now - started == pytest.approx(windows * limiter.capacity / rate, rel=1e-4)
 
 
 def test_the_guard_widens_the_window():
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(1, guard=0.05, clock=clock)
-    limiter.delay()
+    limiter = SlidingWindowLimiter(1, guard=0.05, clock=clock, adaptive=False)
+    grant(limiter, clock).sent()
     clock.now += 1.0
     assert limiter.delay() == pytest.approx(0.05)
+
+
+def test_a_released_slot_frees_its_place():
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(1, guard=0.0, clock=clock, adaptive=False)
+    slot = grant(limiter, clock)
+    assert limiter.delay() > 0
+    limiter.release(slot)
+    assert limiter.delay() == 0.0
+
+
+def test_throttling_lowers_the_rate_once_per_burst_of_rejections():
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(20, guard=0.0, clock=clock)
+    burst = [grant(limiter, clock) for _ in range(5)]
+    for slot in burst:
+        slot.sent()
+    clock.now += 0.1
+    for slot in burst:  # five answers to calls sent before the first decrease: one event
+        limiter.throttled(slot)
+    assert limiter.rate == pytest.approx(20 * DECREASE)
+    later = grant(limiter, clock)
+    clock.now += 0.01
+    later.sent()
+    limiter.throttled(later)  # sent after the decrease: a new event
+    assert limiter.rate == pytest.approx(20 * DECREASE * DECREASE)
+    assert limiter.decreases == 2
+
+
+def test_the_rate_never_falls_below_the_floor_nor_climbs_above_the_ceiling():
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(4, guard=0.0, clock=clock)
+    for _ in range(50):
+        slot = grant(limiter, clock)
+        clock.now += 0.001
+        slot.sent()
+        limiter.throttled(slot)
+    assert limiter.rate == pytest.approx(FLOOR_RATE)
+    for _ in range(1000):
+        limiter.succeeded()
+    assert limiter.rate == 4
+
+
+def test_successes_climb_back_about_one_call_per_second_each_second():
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(20, guard=0.0, clock=clock)
+    slot = grant(limiter, clock)
+    slot.sent()
+    limiter.throttled(slot)
+    low = limiter.rate
+    # One second of calls at the lowered rate raises it by about INCREASE_PER_SECOND (1/s).
+    for _ in range(round(low)):
+        limiter.succeeded()
+    assert limiter.rate == pytest.approx(low + 1, abs=0.1)
+
+
+def test_a_non_adaptive_limiter_keeps_its_rate():
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(20, clock=clock, adaptive=False)
+    slot = grant(limiter, clock)
+    slot.sent()
+    limiter.throttled(slot)
+    assert limiter.rate == 20
 
 
 def test_stop_releases_a_waiting_thread():
@@ -79,10 +167,11 @@ def test_stop_releases_a_waiting_thread():
     thread = threading.Thread(target=wait)
     thread.start()
     limiter.stop()
-    thread.join(timeout=5)
+    thread.join(timeout=60)
     assert outcome == ["interrupted"]
 
 
-def test_rate_must_be_positive():
+@pytest.mark.parametrize("rate", [0, -1, float("inf"), float("nan")])
+def test_rate_must_be_positive_and_finite(rate):
     with pytest.raises(ValueError, match="positive"):
-        SlidingWindowLimiter(0)
+        SlidingWindowLimiter(rate)

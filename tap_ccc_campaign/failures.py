@@ -1,0 +1,40 @@
+"""The campaigns a sync could not emit, grouped by cause for a summary one person can read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SHOWN_IDS = 10
+
+
+@dataclass
+class Group:
+    ids: list[int] = field(default_factory=list)
+    example: str = ""
+
+
+class Failures:
+    def __init__(self) -> None:
+        self._groups: dict[str, Group] = {}
+        self.count = 0
+
+    def add(self, campaign_id: int, cause: str, detail: str) -> None:
+        """Record one campaign's failure; ``cause`` groups (an error code), ``detail`` explains."""
+        group = self._groups.setdefault(cause, Group())
+        if not group.ids:
+            group.example = detail
+        group.ids.append(campaign_id)
+        self.count += 1
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def summary(self, total: int) -> str:
+        """One line: the count, then per cause its count, a bounded list of ids and one example."""
+        parts = []
+        for cause, group in sorted(self._groups.items(), key=lambda kv: (-len(kv[1].ids), kv[0])):
+            shown = ", ".join(map(str, group.ids[:SHOWN_IDS]))
+            if len(group.ids) > SHOWN_IDS:
+                shown += f" and {len(group.ids) - SHOWN_IDS} more"
+            parts.append(f"{cause} x{len(group.ids)} (campaign {shown}), e.g. {group.example}")
+        return f"{self.count} of {total} campaign(s) were not emitted: " + "; ".join(parts)

@@ -1,0 +1,47 @@
+"""The --state input: read it, and keep it only if it has this tap's layout.
+
+A state of another layout (another tap's, an older one, a hand-edited one) is replaced,
+not merged: carried forward, it would travel from run to run and never mean anything.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tap_ccc_campaign.errors import ConfigError
+
+STREAM_KEYS = {"predictive_dialing_campaigns": {"last_sync"}}
+
+
+def parse(text: str, source: str = "--state") -> dict[str, Any]:
+    """The state document in ``text``; empty text is an empty state."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"{source}: must hold a JSON object, like a STATE message's value, got a {type(value).__name__}"
+        )
+    return value
+
+
+def layout_problem(state: dict[str, Any]) -> str | None:
+    """Why ``state`` is not this tap's layout, or None when it is (or is empty)."""
+    extra = set(state) - {"bookmarks"}
+    if extra:
+        return f"unknown top-level key(s) {', '.join(sorted(extra))}"
+    bookmarks = state.get("bookmarks", {})
+    if not isinstance(bookmarks, dict):
+        return "bookmarks is not an object"
+    for stream, entry in bookmarks.items():
+        if stream not in STREAM_KEYS:
+            return f"bookmarks for unknown stream {stream!r}"
+        if not isinstance(entry, dict) or not set(entry) <= STREAM_KEYS[stream]:
+            return f"bookmarks of {stream!r} hold unknown keys"
+        if not isinstance(entry.get("last_sync", {}), dict):
+            return f"bookmarks of {stream!r}: last_sync is not an object"
+    return None
