@@ -113,6 +113,10 @@ class CCCClient:
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        # What Session.request would take from the environment (HTTPS_PROXY, NO_PROXY,
+        # REQUESTS_CA_BUNDLE, ...): send() alone does not look, and the URL never changes.
+        settings = self.session.merge_environment_settings(self.api_url, {}, None, None, None)
+        self._send_settings = {k: settings[k] for k in ("proxies", "verify", "cert")}
 
     def describe_campaign(self, sdk_app_id: int, campaign_id: int) -> CallResult:
         return self.call(DESCRIBE_CAMPAIGN, {"SdkAppId": sdk_app_id, "CampaignId": campaign_id})
@@ -174,7 +178,9 @@ class CCCClient:
                 )
             )
             slot.sent()  # counted from here: the request is about to leave
-            with self.session.send(request, timeout=self.timeout, allow_redirects=False, stream=True) as response:
+            with self.session.send(
+                request, timeout=self.timeout, allow_redirects=False, stream=True, **self._send_settings
+            ) as response:
                 self.answered.set()
                 content = read_body(response, deadline)
                 return response.status_code, content

@@ -91,8 +91,9 @@ SCHEMA = th.PropertiesList(
         "requests_per_second",
         th.NumberType(minimum=MIN_RATE),
         default=API_RATE_LIMIT,
-        description="Most calls sent in any one-second window, retries included (a fractional rate "
-        "keeps its average: 1.5 sends one call every 0.67 s). Tencent allows 20/s per account and "
+        description="Most calls sent in any one-second window, retries included; a fractional rate "
+        "is kept on average with calls evenly spaced (1.5: one call every 0.67 s). Tencent allows "
+        "20/s per account and "
         "action. The tap slows down by itself when the API answers RequestLimitExceeded (another "
         "client is using the budget) and climbs back to this ceiling; above 20 is allowed with a "
         "warning. At least 0.01.",

@@ -74,8 +74,9 @@ class SlidingWindowLimiter:
 
     @property
     def capacity(self) -> int:
-        # A fractional rate keeps its average: 1.5/s is one call per 0.67 s, 2.5/s two per 0.8 s.
-        return max(1, math.floor(self._rate))
+        # A whole rate is a budget per window; a fractional one is kept on average with calls
+        # evenly spaced (1.5/s: one call every 0.67 s), so no second holds more than ceil(rate).
+        return int(self._rate) if self._rate >= 1 and self._rate == int(self._rate) else 1
 
     @property
     def window(self) -> float:

@@ -124,7 +124,7 @@ def test_rate_limit_rejects_past_the_limit_in_a_trailing_second(start_emulator):
 
 
 def test_latency_is_served_concurrently(start_emulator):
-    emulator = start_emulator(latency=0.5, rate_limit=None)
+    emulator = start_emulator(latency=2.0, rate_limit=None)
     results: list[int] = []
 
     def call() -> None:
@@ -135,15 +135,13 @@ def test_latency_is_served_concurrently(start_emulator):
         )
 
     threads = [threading.Thread(target=call) for _ in range(10)]
-    import time
-
-    started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
     assert results == [200] * 10
-    assert time.monotonic() - started < 2.5  # ten half-second answers overlapped, not 5 s in a row
+    # Answers overlapped: several were waiting out their latency at once (counted, not timed).
+    assert emulator.stats()["peak_in_flight"] >= 2
 
 
 def test_transient_faults_are_deterministic_and_stop_after_max_consecutive():

@@ -9,8 +9,9 @@ from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
 from jsonschema import Draft7Validator
 
-from tap_ccc_campaign.errors import ConfigError, FatalRunError, SyncFailedError
+from tap_ccc_campaign.errors import ConfigError, FatalRunError, SyncFailedError, TapError
 from tap_ccc_campaign.schema import load_schema
+from tap_ccc_campaign.tap import TapCCCCampaign
 from tests.helpers import STREAM, sync_in_process, tap_config
 
 
@@ -128,3 +129,82 @@ def test_every_emulator_record_satisfies_the_schema(emulator):
     validator = Draft7Validator(load_schema())
     for cid in emulator.store.ids():
         validator.validate({**emulator.store.campaign(cid), "SdkAppId": emulator.store.sdk_app_id})
+
+
+def test_an_answer_with_no_fields_is_not_emitted_and_is_named(start_emulator):
+    emulator = start_emulator(faults=FaultPlan(persistent={2570: "empty"}))
+    emitted: list[dict] = []
+    with pytest.raises(SyncFailedError) as caught:
+        sync_in_process(tap_config(emulator, [2569, 2570, 2571]), sink=emitted)
+    assert [r["CampaignId"] for r in records_of(emitted)] == [2569, 2571]
+    assert "empty answer x1 (campaign 2570)" in str(caught.value)
+
+
+def test_a_failed_sync_still_ends_with_a_state_saying_it_is_incomplete(start_emulator):
+    emulator = start_emulator(faults=FaultPlan(persistent={2570: "dberror"}))
+    emitted: list[dict] = []
+    with pytest.raises(SyncFailedError):
+        sync_in_process(tap_config(emulator, [2569, 2570, 2571], max_attempts=1), sink=emitted)
+    assert emitted[-1]["type"] == "STATE"
+    last_sync = emitted[-1]["value"]["bookmarks"][STREAM]["last_sync"]
+    assert (last_sync["complete"], last_sync["done"], last_sync["emitted"]) == (False, 3, 2)
+
+
+def test_a_stopped_run_ends_with_a_state_too(emulator):
+    emitted: list[dict] = []
+    with pytest.raises(TapError):
+        sync_in_process(tap_config(emulator, [2569, 2570], secret_key="wrong"), sink=emitted)
+    assert emitted[-1]["type"] == "STATE"
+    assert emitted[-1]["value"]["bookmarks"][STREAM]["last_sync"]["complete"] is False
+
+
+def test_a_persistent_fault_on_the_first_campaign_does_not_stop_a_run_the_api_answers(start_emulator):
+    emulator = start_emulator(faults=FaultPlan(persistent={2569: "drop"}))
+    emitted: list[dict] = []
+    with pytest.raises(SyncFailedError) as caught:
+        sync_in_process(tap_config(emulator, [2569, 2570, 2571, 2572], max_attempts=2), sink=emitted)
+    assert [r["CampaignId"] for r in records_of(emitted)] == [2570, 2571, 2572]
+    assert str(caught.value).startswith("1 of 4 campaign(s) were not emitted: no answer x1 (campaign 2569)")
+
+
+def test_many_failures_are_summed_up_by_cause_with_a_bounded_list_of_ids(start_emulator):
+    store = CampaignStore(count=40)
+    failing = {cid: "dberror" for cid in list(store.ids())[5:30]}
+    emulator = start_emulator(store=store, faults=FaultPlan(persistent={**failing, 2569 + 35: "http503"}))
+    with pytest.raises(SyncFailedError) as caught:
+        sync_in_process(tap_config(emulator, max_attempts=1))
+    summary = str(caught.value)
+    assert summary.startswith(
+        "26 of 40 campaign(s) were not emitted: InternalError.DBError x25 "
+        "(campaign 2574, 2575, 2576, 2577, 2578, 2579, 2580, 2581, 2582, 2583 and 15 more), e.g. campaign 2574: "
+    )
+    assert "; HTTP 503 x1 (campaign 2604), e.g. campaign 2604: HTTP 503 from the API" in summary
+    assert len(summary) < 600
+
+
+def test_a_record_is_counted_in_the_state_only_once_the_sdk_has_taken_it(emulator):
+    tap = TapCCCCampaign(config=tap_config(emulator, [2569, 2570]))
+    stream = tap.streams[STREAM]
+    records = iter(stream.get_records(None))
+    next(records)  # handed over, not yet written: a signal now must not count it
+    assert stream.stream_state["last_sync"]["emitted"] == 0
+    next(records)
+    assert stream.stream_state["last_sync"]["emitted"] == 1
+    assert list(records) == []
+    assert stream.stream_state["last_sync"]["emitted"] == 2
+
+
+def test_a_value_outside_the_documented_ones_is_emitted_with_a_warning(emulator, caplog, monkeypatch):
+    from ccc_emulator import data
+
+    original = data.CampaignStore.campaign
+
+    def with_new_status(self, campaign_id):
+        found = original(self, campaign_id)
+        return found and {**found, "Status": 9}
+
+    monkeypatch.setattr(data.CampaignStore, "campaign", with_new_status)
+    with caplog.at_level(logging.WARNING):
+        got = records_of(sync_in_process(tap_config(emulator, [2569, 2570])))
+    assert [r["Status"] for r in got] == [9, 9]
+    assert caplog.text.count("Status = 9 is outside what the API documents") == 1

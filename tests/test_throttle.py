@@ -76,9 +76,10 @@ def test_a_fractional_rate_keeps_its_average(rate):
     calls = 200
     for _ in range(calls):
         grant(limiter, clock).sent()
-    # Bursts of `capacity` calls, one window apart: capacity / window is the rate asked for.
+    # Bursts of `capacity` calls (one, for a fractional rate), one window apart: the rate asked for.
     windows = (calls - 1) // limiter.capacity
     assert clock.now - started == pytest.approx(windows * limiter.capacity / rate, rel=1e-4)
+    assert limiter.capacity == (rate if rate == int(rate) else 1)
 
 
 def test_the_guard_widens_the_window():

@@ -1,47 +1,86 @@
-"""Pacing, checked on the emulator's counters (not timed): never over the rate, nothing lost or repeated."""
+"""Pacing, checked on send times and the emulator's counters (not timed): never over the rate, nothing lost."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from ccc_emulator.data import CampaignStore
+from ccc_emulator.faults import FaultPlan
 
-from tests.helpers import run_tap, tap_config
+from tap_ccc_campaign import throttle
+from tests.helpers import run_tap, sync_in_process, tap_config
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("rate", [20, 7])
-def test_trailing_second_peak_never_exceeds_the_rate_and_every_campaign_arrives_once_in_order(
-    start_emulator, tmp_path, rate
+@pytest.fixture
+def send_times(monkeypatch) -> list[float]:
+    """The moment each request of an in-process sync was sent, as the limiter stamped it."""
+    stamps: list[float] = []
+    original = throttle.Slot.sent
+
+    def record(slot: throttle.Slot) -> None:
+        original(slot)
+        stamps.append(slot.sent_at)
+
+    monkeypatch.setattr(throttle.Slot, "sent", record)
+    return stamps
+
+
+def peak_in_any_second(stamps: list[float]) -> int:
+    ordered = sorted(stamps)
+    peak, first = 0, 0
+    for last, at in enumerate(ordered):
+        while at - ordered[first] >= 1.0:
+            first += 1
+        peak = max(peak, last - first + 1)
+    return peak
+
+
+def records_of(messages):
+    return [m["record"] for m in messages if m["type"] == "RECORD"]
+
+
+@pytest.mark.parametrize("rate", [20, 7, 2.5])
+def test_no_second_holds_more_sends_than_the_rate_and_every_campaign_arrives_once_in_order(
+    start_emulator, send_times, rate
 ):
-    emulator = start_emulator(store=CampaignStore(count=120), latency=0.1, rate_limit=rate)
+    emulator = start_emulator(store=CampaignStore(count=60), latency=0.1, rate_limit=None)
     ids = list(emulator.store.ids())[::-1]
-    run = run_tap(tap_config(emulator, ids, requests_per_second=rate), tmp_path)
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert [r["CampaignId"] for r in run.records] == ids
-    stats = emulator.stats()
-    assert stats["rejections"] == {}
-    assert stats["peak_per_second"]["DescribePredictiveDialingCampaign"] <= rate
+    got = records_of(sync_in_process(tap_config(emulator, ids, requests_per_second=rate)))
+    assert [r["CampaignId"] for r in got] == ids
+    assert len(send_times) == len(ids)
+    assert peak_in_any_second(send_times) <= math.ceil(rate)
 
 
-def test_retries_are_paced_by_the_same_limiter(start_emulator, tmp_path):
-    from ccc_emulator.faults import FaultPlan
-
+def test_retries_are_paced_by_the_same_limiter(start_emulator, send_times):
     emulator = start_emulator(
         store=CampaignStore(count=80),
         latency=0.05,
-        rate_limit=20,
+        rate_limit=None,
         faults=FaultPlan(rates={"dberror": 0.3}, max_consecutive=2),
     )
-    run = run_tap(tap_config(emulator, retry_backoff_seconds=0.0), tmp_path)
-    assert run.returncode == 0
+    got = records_of(sync_in_process(tap_config(emulator, retry_backoff_seconds=0.0)))
+    assert len(got) == 80
     stats = emulator.stats()
     assert stats["faults"]["dberror"] > 0
-    assert stats["rejections"] == {}
-    assert stats["peak_per_second"]["DescribePredictiveDialingCampaign"] <= 20
+    assert len(send_times) == sum(stats["requests"].values()) == 80 + stats["faults"]["dberror"]
+    assert peak_in_any_second(send_times) <= 20
+
+
+def test_rejections_by_the_server_are_retried_and_nothing_is_lost(start_emulator, send_times):
+    # The server allows 10/s, the tap is told 20/s: it is throttled, backs off, and loses nothing.
+    emulator = start_emulator(store=CampaignStore(count=120), latency=0.02, rate_limit=10)
+    got = records_of(sync_in_process(tap_config(emulator, retry_backoff_seconds=0.05, max_attempts=2)))
+    assert [r["CampaignId"] for r in got] == list(emulator.store.ids())
+    stats = emulator.stats()
+    assert stats["rejections"]["DescribePredictiveDialingCampaign"] > 0
+    assert len(send_times) == 120 + stats["rejections"]["DescribePredictiveDialingCampaign"]
 
 
 def test_progress_is_logged_on_a_long_run(start_emulator, tmp_path):
+    # 140 campaigns at 20/s take at least 6 s (the limiter's floor), past the 5 s progress interval.
     emulator = start_emulator(store=CampaignStore(count=140), rate_limit=20)
     run = run_tap(tap_config(emulator), tmp_path)
     progress = [line for line in run.stderr.splitlines() if "progress: " in line]

@@ -24,7 +24,8 @@ TRANSIENT_KINDS = (
     "notjson",  # an HTML page on HTTP 200
     "noresponse",  # JSON without the Response object
 )
-DATA_KINDS = ("wrongtype",)  # Priority as a string: the answer is well formed, the data is not
+# Well-formed answers with bad data: Priority as a string; a success that holds no field at all.
+DATA_KINDS = ("wrongtype", "empty")
 KINDS = TRANSIENT_KINDS + DATA_KINDS
 
 

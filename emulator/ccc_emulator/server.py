@@ -8,7 +8,8 @@ import ssl
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,6 +35,8 @@ class Counters:
     errors: Counter[str] = field(default_factory=Counter)
     faults: Counter[str] = field(default_factory=Counter)
     signature_failures: int = 0
+    in_flight: int = 0
+    peak_in_flight: int = 0  # most answers being prepared at once: concurrency, counted not timed
 
 
 class _Server(ThreadingHTTPServer):
@@ -114,7 +117,19 @@ class Emulator:
                 "faults": dict(self.counters.faults),
                 "signature_failures": self.counters.signature_failures,
                 "peak_per_second": dict(self.window.peak),
+                "peak_in_flight": self.counters.peak_in_flight,
             }
+
+    @contextmanager
+    def in_flight(self) -> Iterator[None]:
+        with self._lock:
+            self.counters.in_flight += 1
+            self.counters.peak_in_flight = max(self.counters.peak_in_flight, self.counters.in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.counters.in_flight -= 1
 
     def requests_log(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -172,6 +187,8 @@ class Emulator:
             if action == "DescribePredictiveDialingCampaign":
                 if fault == "wrongtype":
                     fields = {**fields, "Priority": "high"}
+                if fault == "empty":
+                    fields = {}
                 if self.faults.extra_field:
                     fields = {**fields, EXTRA_FIELD[0]: EXTRA_FIELD[1]}
             payload, status = protocol.success(fields, request_id), 200
@@ -181,7 +198,7 @@ class Emulator:
             entry["outcome"] = err.code
             with self._lock:
                 self.counters.errors[err.code] += 1
-        if fault and fault not in ("dberror", "ratelimit", "wrongtype"):
+        if fault and fault not in ("dberror", "ratelimit", "wrongtype", "empty"):
             entry["outcome"] = fault
         with self._lock:
             self.counters.requests[action or "(none)"] += 1
@@ -232,8 +249,9 @@ class _Handler(BaseHTTPRequestHandler):
         emulator = self.server.emulator
         headers = {k.lower(): v for k, v in self.headers.items()}
         status, payload, fault = emulator.handle(method, self.path, headers, body)
-        if emulator.latency:
-            time.sleep(emulator.latency)
+        with emulator.in_flight():
+            if emulator.latency:
+                time.sleep(emulator.latency)
         try:
             self._deliver(status, payload, fault, emulator.faults.slow_seconds)
         except OSError:  # the client gave up first (timeouts, drops): nothing to answer
