@@ -1,17 +1,40 @@
-"""Print what the demo loaded: campaigns by status, from the DuckDB file."""
+"""Print what the demo loaded: campaigns by status, from the DuckDB file.
+
+    warehouse_summary.py FILE [SINGER_STATE_JSON]
+
+Given the state the tap left (what `meltano state get` prints), it first checks that the table
+holds one row for every record the last run emitted, and fails loudly when it does not: a loader
+that drops rows must never go unnoticed.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
+from datetime import datetime
 
 import duckdb
 
 STATUS = {0: "not started", 1: "running", 2: "paused", 3: "aborted", 4: "finished"}
 
 
-def main(path: str) -> None:
+def check_rows(db: duckdb.DuckDBPyConnection, table: str, state_json: str) -> None:
+    state = json.loads(state_json)
+    last_sync = state.get("singer_state", state)["bookmarks"]["predictive_dialing_campaigns"]["last_sync"]
+    started = datetime.fromisoformat(last_sync["started_at"]).replace(tzinfo=None)  # the loader stores naive UTC
+    (loaded,) = db.execute(f"select count(*) from {table} where _sdc_extracted_at >= ?", [started]).fetchone()
+    if loaded != last_sync["emitted"]:
+        raise SystemExit(
+            f"summary: the tap emitted {last_sync['emitted']} record(s) in its last run, "
+            f"but {table} holds {loaded} row(s) from that run: the loader lost rows"
+        )
+
+
+def main(path: str, state_json: str | None = None) -> None:
     with duckdb.connect(path, read_only=True) as db:
         table = "ccc.predictive_dialing_campaigns"
+        if state_json:
+            check_rows(db, table, state_json)
         total, distinct = db.execute(f"select count(*), count(distinct campaignid) from {table}").fetchone()
         print(f"\n{path}: {table} holds {total} rows for {distinct} campaigns\n")
         print(f"{'Status':<14}{'campaigns':>10}{'avg priority':>14}{'avg abandon %':>15}")
@@ -28,4 +51,4 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "output/warehouse.duckdb")
+    main(sys.argv[1] if len(sys.argv) > 1 else "output/warehouse.duckdb", sys.argv[2] if len(sys.argv) > 2 else None)

@@ -215,7 +215,9 @@ def _unreachable(settings: Settings, error: TransportError) -> FatalRunError:
 
 
 def _transport_cause(error: TransportError) -> str:
-    return f"HTTP {error.http_status}" if error.http_status else "no answer"
+    if error.http_status is None:
+        return "no answer"
+    return "malformed answer" if error.http_status == 200 else f"HTTP {error.http_status}"
 
 
 def _attempts(future: Future[CallResult]) -> int:
