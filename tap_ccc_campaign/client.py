@@ -15,7 +15,7 @@ from requests.adapters import HTTPAdapter
 
 from tap_ccc_campaign.errors import APIError, TransportError, is_retryable
 from tap_ccc_campaign.signer import Credentials, TC3Auth
-from tap_ccc_campaign.throttle import Interrupted, SlidingWindowLimiter, Slot
+from tap_ccc_campaign.throttle import Interrupted, Pacer, Slot
 from tap_ccc_campaign.transport import describe_failure, read_body
 
 API_VERSION = "2020-02-10"
@@ -85,7 +85,7 @@ class CCCClient:
         *,
         api_url: str,
         credentials: Credentials,
-        limiter: SlidingWindowLimiter,
+        limiter: Pacer,
         region: str | None = None,
         language: str | None = None,
         timeout: float = 30.0,

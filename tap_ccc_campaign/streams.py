@@ -24,7 +24,7 @@ from tap_ccc_campaign.errors import (
 from tap_ccc_campaign.failures import Failures
 from tap_ccc_campaign.progress import Progress
 from tap_ccc_campaign.schema import RecordChecker
-from tap_ccc_campaign.throttle import SlidingWindowLimiter
+from tap_ccc_campaign.throttle import Pacer
 from tap_ccc_campaign.transport import redact_url
 
 # Campaigns in a row that may fail without any answer from the API before the run stops:
@@ -124,7 +124,7 @@ class PredictiveDialingCampaignsStream(Stream):
         return CCCClient(
             api_url=settings.api_url,
             credentials=settings.credentials,
-            limiter=SlidingWindowLimiter(settings.requests_per_second),
+            limiter=Pacer(settings.requests_per_second),
             region=settings.region,
             language=settings.language,
             timeout=settings.request_timeout,

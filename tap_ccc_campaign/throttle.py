@@ -1,13 +1,14 @@
-"""Pacing: at most ``rate`` calls sent in any trailing window, a rate that backs off on throttling.
+"""Pacing: calls sent evenly spaced at ``rate`` per second, a rate that backs off on throttling.
 
-Hand-written because no pacing library counts a call at the moment it is sent (a slot granted
-to a thread that the OS then delays would otherwise let the next calls bunch up at the server)
-nor adapts its rate to the server's RequestLimitExceeded answers; both are small and exactly
-testable with a fake clock.
+Hand-written because no pacing library counts a call at the moment it is sent nor adapts its
+rate to the server's RequestLimitExceeded answers; both are small and exactly testable with a
+fake clock.
 
-A slot is *granted* by ``acquire`` and *sent* by ``Slot.sent()``: until it is sent it counts
-against every window (it will be sent at some moment from now on), afterwards against the
-window that follows its send time.
+Calls leave one at a time, ``interval`` apart, counted from the moment each was *sent*
+(``Slot.sent()``), not from the moment it was granted: a thread the OS delays between the two
+cannot make the next calls bunch up behind it. Even spacing (rather than bursts of ``rate``
+calls at the top of each second) also keeps a server that is itself slow for a moment from
+counting two bursts in one second.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from collections.abc import Callable
 
 # Slowest pace the limiter backs off to, in calls per second (never above the configured rate).
 FLOOR_RATE = 0.5
-# On a RequestLimitExceeded answer the rate is multiplied by this, at most once per window.
+# On a RequestLimitExceeded answer the rate is multiplied by this, at most once per burst of answers.
 DECREASE = 0.8
 # While calls succeed, the rate grows by this many calls/s every second of sending (additive).
 INCREASE_PER_SECOND = 1.0
+# Spacing margin: 20/s is sent as one call every 50.75 ms, so clock granularity and small
+# scheduling delays cannot fit a 21st call into a second.
+GUARD = 0.015
 
 
 class Interrupted(Exception):  # noqa: N818 - a signal to stop waiting, not a failure
@@ -34,7 +38,7 @@ class Slot:
 
     __slots__ = ("_limiter", "sent_at")
 
-    def __init__(self, limiter: SlidingWindowLimiter) -> None:
+    def __init__(self, limiter: Pacer) -> None:
         self._limiter = limiter
         self.sent_at: float | None = None
 
@@ -43,13 +47,13 @@ class Slot:
             self._limiter._stamp(self)
 
 
-class SlidingWindowLimiter:
+class Pacer:
     def __init__(
         self,
         rate: float,
         *,
         period: float = 1.0,
-        guard: float = 0.015,
+        guard: float = GUARD,
         clock: Callable[[], float] = time.monotonic,
         adaptive: bool = True,
     ) -> None:
@@ -61,10 +65,10 @@ class SlidingWindowLimiter:
         self.adaptive = adaptive
         self._rate = rate
         self._clock = clock
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._unsent = 0
-        self._sent: list[float] = []  # send times still inside a window
+        self._changed = threading.Condition()
+        self._stopped = False
+        self._granted = False  # a slot is granted and not yet sent
+        self._next = -math.inf  # earliest moment the next call may be sent
         self._last_decrease = -math.inf
         self.decreases = 0
 
@@ -73,61 +77,54 @@ class SlidingWindowLimiter:
         return self._rate
 
     @property
-    def capacity(self) -> int:
-        # A whole rate is a budget per window; a fractional one is kept on average with calls
-        # evenly spaced (1.5/s: one call every 0.67 s), so no second holds more than ceil(rate).
-        return int(self._rate) if self._rate >= 1 and self._rate == int(self._rate) else 1
-
-    @property
-    def window(self) -> float:
-        return self.capacity / self._rate * self.period + self.guard
+    def interval(self) -> float:
+        return self.period / self._rate * (1 + self.guard)
 
     def delay(self) -> float:
-        """Seconds until a call may be granted; 0 means it is granted now (and counted as unsent)."""
-        with self._lock:
-            wait = self._wait(self._clock())
-            if wait <= 0:
-                self._unsent += 1
-            return wait
+        """Seconds until a call may be granted; 0 means it is granted now."""
+        with self._changed:
+            return self._grant(self._clock())
 
-    def _wait(self, now: float) -> float:
-        window = self.window
-        self._sent = [t for t in self._sent if now - t < window]
-        if self._unsent + len(self._sent) < self.capacity:
+    def _grant(self, now: float) -> float:
+        if self._granted:  # the call before has not left yet: wait for it
+            return self.interval
+        wait = self._next - now
+        if wait <= 0:
+            self._granted = True
             return 0.0
-        if not self._sent:  # every slot is granted and not yet sent: wait for one to be sent
-            return window
-        return max(window - (now - min(self._sent)), 1e-6)
+        return wait
 
     def acquire(self) -> Slot:
         """Block until a call may start. Raises Interrupted once ``stop()`` is called."""
-        while True:
-            if self._stop.is_set():
-                raise Interrupted
-            wait = self.delay()
-            if wait <= 0:
-                return Slot(self)
-            # Wake at least every window: a slot sent meanwhile may free one sooner.
-            self._stop.wait(min(wait, self.window))
+        with self._changed:
+            while True:
+                if self._stopped:
+                    raise Interrupted
+                wait = self._grant(self._clock())
+                if wait <= 0:
+                    return Slot(self)
+                self._changed.wait(wait)
 
     def _stamp(self, slot: Slot) -> None:
-        with self._lock:
+        with self._changed:
             slot.sent_at = self._clock()
-            self._unsent -= 1
-            self._sent.append(slot.sent_at)
+            self._granted = False
+            self._next = max(self._next, slot.sent_at + self.interval)
+            self._changed.notify_all()
 
     def release(self, slot: Slot) -> None:
-        """A granted slot that was never sent (the call failed before sending)."""
-        with self._lock:
+        """Give back a granted slot whose call was never sent (it failed before sending)."""
+        with self._changed:
             if slot.sent_at is None:
                 slot.sent_at = -math.inf
-                self._unsent -= 1
+                self._granted = False
+                self._changed.notify_all()
 
     def throttled(self, slot: Slot) -> None:
-        """The server rejected this call for the rate: slow down, once per window of such answers."""
+        """The server rejected this call for the rate: slow down, once per burst of such answers."""
         if not self.adaptive:
             return
-        with self._lock:
+        with self._changed:
             # Calls sent before the last decrease were paced by the old rate: one event, one decrease.
             if slot.sent_at is not None and slot.sent_at <= self._last_decrease:
                 return
@@ -139,8 +136,10 @@ class SlidingWindowLimiter:
         """A call was accepted: grow back towards the ceiling, about INCREASE_PER_SECOND per second."""
         if not self.adaptive or self._rate >= self.ceiling:
             return
-        with self._lock:
+        with self._changed:
             self._rate = min(self.ceiling, self._rate + INCREASE_PER_SECOND / self._rate)
 
     def stop(self) -> None:
-        self._stop.set()
+        with self._changed:
+            self._stopped = True
+            self._changed.notify_all()

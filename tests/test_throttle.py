@@ -1,14 +1,16 @@
-"""The limiter: never more than `rate` calls sent in any trailing window; it backs off on throttling."""
+"""The pacer: calls sent evenly, never more than ceil(rate) in any second; it backs off on throttling."""
 
 from __future__ import annotations
 
+import itertools
+import math
 import threading
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tap_ccc_campaign.throttle import DECREASE, FLOOR_RATE, Interrupted, SlidingWindowLimiter, Slot
+from tap_ccc_campaign.throttle import DECREASE, FLOOR_RATE, Interrupted, Pacer, Slot
 
 MAX_WAITS = 100_000  # every loop below is bounded: a limiter that never grants fails, it does not hang
 
@@ -21,7 +23,7 @@ class FakeClock:
         return self.now
 
 
-def grant(limiter: SlidingWindowLimiter, clock: FakeClock):
+def grant(limiter: Pacer, clock: FakeClock):
     """Advance the fake clock until the limiter grants a slot; return it."""
     for _ in range(MAX_WAITS):
         wait = limiter.delay()
@@ -32,15 +34,27 @@ def grant(limiter: SlidingWindowLimiter, clock: FakeClock):
     raise AssertionError("the limiter never granted a slot")
 
 
-def test_the_first_rate_calls_start_at_once_then_one_waits():
+def test_calls_are_spaced_one_interval_apart_from_their_send_times():
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(20, guard=0.0, clock=clock)
-    for _ in range(20):
-        assert limiter.delay() == 0.0
-    # Granted but not yet sent: they count against every window, however long we wait.
+    limiter = Pacer(20, guard=0.0, clock=clock)
+    first = grant(limiter, clock)
+    # Granted but not yet sent: the next call waits for it, however long that takes.
     assert limiter.delay() > 0
     clock.now += 5
     assert limiter.delay() > 0
+    first.sent()
+    assert limiter.delay() == pytest.approx(0.05)
+    clock.now += 0.05
+    assert limiter.delay() == 0.0
+
+
+def peak_in_any_second(stamps: list[float]) -> int:
+    peak, first = 0, 0
+    for last, at in enumerate(stamps):
+        while at - stamps[first] >= 1.0:
+            first += 1
+        peak = max(peak, last - first + 1)
+    return peak
 
 
 @settings(max_examples=200, deadline=None)
@@ -52,9 +66,9 @@ def test_the_first_rate_calls_start_at_once_then_one_waits():
         max_size=120,
     ),
 )
-def test_no_trailing_window_holds_more_send_times_than_capacity_whatever_the_send_delays(rate, steps):
+def test_no_second_holds_more_than_ceil_rate_sends_whatever_the_send_delays(rate, steps):
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(rate, guard=0.0, clock=clock, adaptive=False)
+    limiter = Pacer(rate, clock=clock, adaptive=False)
     sends: list[float] = []
     for gap, send_delay in steps:
         clock.now += gap
@@ -62,29 +76,24 @@ def test_no_trailing_window_holds_more_send_times_than_capacity_whatever_the_sen
         clock.now += send_delay  # the thread was descheduled before it sent
         slot.sent()
         sends.append(slot.sent_at)
-    window = limiter.window
-    for i, start in enumerate(sends):
-        in_window = [s for s in sends[: i + 1] if start - s < window - 1e-9]
-        assert len(in_window) <= limiter.capacity
+    assert all(b - a >= limiter.interval - 1e-9 for a, b in itertools.pairwise(sends))
+    assert peak_in_any_second(sends) <= math.ceil(rate)
 
 
 @pytest.mark.parametrize("rate", [0.5, 1.5, 2.5, 7.25, 20])
 def test_a_fractional_rate_keeps_its_average(rate):
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(rate, guard=0.0, clock=clock, adaptive=False)
+    limiter = Pacer(rate, guard=0.0, clock=clock, adaptive=False)
     started = clock.now
     calls = 200
     for _ in range(calls):
         grant(limiter, clock).sent()
-    # Bursts of `capacity` calls (one, for a fractional rate), one window apart: the rate asked for.
-    windows = (calls - 1) // limiter.capacity
-    assert clock.now - started == pytest.approx(windows * limiter.capacity / rate, rel=1e-4)
-    assert limiter.capacity == (rate if rate == int(rate) else 1)
+    assert clock.now - started == pytest.approx((calls - 1) / rate, rel=1e-4)
 
 
-def test_the_guard_widens_the_window():
+def test_the_guard_widens_the_spacing():
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(1, guard=0.05, clock=clock, adaptive=False)
+    limiter = Pacer(1, guard=0.05, clock=clock, adaptive=False)
     grant(limiter, clock).sent()
     clock.now += 1.0
     assert limiter.delay() == pytest.approx(0.05)
@@ -92,7 +101,7 @@ def test_the_guard_widens_the_window():
 
 def test_a_released_slot_frees_its_place():
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(1, guard=0.0, clock=clock, adaptive=False)
+    limiter = Pacer(1, guard=0.0, clock=clock, adaptive=False)
     slot = grant(limiter, clock)
     assert limiter.delay() > 0
     limiter.release(slot)
@@ -101,10 +110,12 @@ def test_a_released_slot_frees_its_place():
 
 def test_throttling_lowers_the_rate_once_per_burst_of_rejections():
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(20, guard=0.0, clock=clock)
-    burst = [grant(limiter, clock) for _ in range(5)]
-    for slot in burst:
+    limiter = Pacer(20, guard=0.0, clock=clock)
+    burst = []
+    for _ in range(5):
+        slot = grant(limiter, clock)
         slot.sent()
+        burst.append(slot)
     clock.now += 0.1
     for slot in burst:  # five answers to calls sent before the first decrease: one event
         limiter.throttled(slot)
@@ -119,7 +130,7 @@ def test_throttling_lowers_the_rate_once_per_burst_of_rejections():
 
 def test_the_rate_never_falls_below_the_floor_nor_climbs_above_the_ceiling():
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(4, guard=0.0, clock=clock)
+    limiter = Pacer(4, guard=0.0, clock=clock)
     for _ in range(50):
         slot = grant(limiter, clock)
         clock.now += 0.001
@@ -133,7 +144,7 @@ def test_the_rate_never_falls_below_the_floor_nor_climbs_above_the_ceiling():
 
 def test_successes_climb_back_about_one_call_per_second_each_second():
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(20, guard=0.0, clock=clock)
+    limiter = Pacer(20, guard=0.0, clock=clock)
     slot = grant(limiter, clock)
     slot.sent()
     limiter.throttled(slot)
@@ -146,7 +157,7 @@ def test_successes_climb_back_about_one_call_per_second_each_second():
 
 def test_a_non_adaptive_limiter_keeps_its_rate():
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(20, clock=clock, adaptive=False)
+    limiter = Pacer(20, clock=clock, adaptive=False)
     slot = grant(limiter, clock)
     slot.sent()
     limiter.throttled(slot)
@@ -154,7 +165,7 @@ def test_a_non_adaptive_limiter_keeps_its_rate():
 
 
 def test_stop_releases_a_waiting_thread():
-    limiter = SlidingWindowLimiter(1, period=60)
+    limiter = Pacer(1, period=60)
     limiter.acquire()
     outcome: list[str] = []
 
@@ -175,4 +186,4 @@ def test_stop_releases_a_waiting_thread():
 @pytest.mark.parametrize("rate", [0, -1, float("inf"), float("nan")])
 def test_rate_must_be_positive_and_finite(rate):
     with pytest.raises(ValueError, match="positive"):
-        SlidingWindowLimiter(rate)
+        Pacer(rate)

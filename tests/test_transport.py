@@ -9,7 +9,7 @@ import pytest
 from tap_ccc_campaign.client import CCCClient, RetryPolicy
 from tap_ccc_campaign.errors import TransportError
 from tap_ccc_campaign.signer import Credentials
-from tap_ccc_campaign.throttle import SlidingWindowLimiter
+from tap_ccc_campaign.throttle import Pacer
 from tests.helpers import free_port
 from tests.http_stub import Reply, ok, serve, throttled
 
@@ -20,7 +20,7 @@ def client(url: str, *, attempts: int = 4, timeout: float = 10, token: str | Non
     return CCCClient(
         api_url=url,
         credentials=Credentials("AKIDtest", SECRET_KEY, token),
-        limiter=limiter or SlidingWindowLimiter(1000),
+        limiter=limiter or Pacer(1000),
         timeout=timeout,
         retry=RetryPolicy(max_attempts=attempts, base_seconds=0.001, max_total_wait=30),
         rng=random.Random(0),
@@ -70,7 +70,7 @@ def test_a_trickling_answer_is_cut_off_at_the_call_deadline():
 
 
 def test_throttling_answers_do_not_use_up_the_attempts_and_slow_the_limiter():
-    limiter = SlidingWindowLimiter(1000)
+    limiter = Pacer(1000)
     with serve(lambda n: throttled() if n <= 6 else ok()) as stub:
         result = client(stub.url, attempts=2, limiter=limiter).call(
             "DescribePredictiveDialingCampaign", {"SdkAppId": 1, "CampaignId": 1}
