@@ -9,7 +9,7 @@ from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
 
 from tap_ccc_campaign import throttle
-from tests.helpers import run_tap, sync_in_process, tap_config
+from tests.helpers import records, run_tap, start_tap, sync_in_process, tap_config
 
 pytestmark = pytest.mark.slow
 
@@ -88,3 +88,18 @@ def test_progress_is_logged_on_a_long_run(start_emulator, tmp_path):
     assert "/140 campaigns" in progress[0]
     assert "/s" in progress[0]
     assert "ETA" in progress[0]
+
+
+def test_two_runs_sharing_one_account_both_load_every_campaign(start_emulator, tmp_path):
+    # Both told 20/s against an account budget of 20/s: they are throttled, back off, and lose nothing.
+    emulator = start_emulator(store=CampaignStore(count=150), latency=0.02, rate_limit=20)
+    config = tap_config(emulator, retry_backoff_seconds=0.2)
+    first, second = (tmp_path / "a", tmp_path / "b")
+    first.mkdir()
+    second.mkdir()
+    processes = [start_tap(config, folder) for folder in (first, second)]
+    outputs = [process.communicate(timeout=600) for process in processes]
+    for process, (stdout, stderr) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, stderr[-2000:]
+        assert [r["CampaignId"] for r in records(stdout)] == list(emulator.store.ids())
+    assert emulator.stats()["rejections"]["DescribePredictiveDialingCampaign"] > 0
