@@ -24,9 +24,9 @@ FLOOR_RATE = 0.5
 DECREASE = 0.8
 # While calls succeed, the rate grows by this many calls/s every second of sending (additive).
 INCREASE_PER_SECOND = 1.0
-# Spacing margin: 20/s is sent as one call every 50.75 ms, so clock granularity and small
+# Spacing margin: 20/s is sent as one call every 50.25 ms, so clock granularity and small
 # scheduling delays cannot fit a 21st call into a second.
-GUARD = 0.015
+GUARD = 0.005
 
 
 class Interrupted(Exception):  # noqa: N818 - a signal to stop waiting, not a failure

@@ -69,14 +69,20 @@ def test_retries_are_paced_by_the_same_limiter(start_emulator, send_times):
     assert peak_in_any_second(send_times) <= 20
 
 
-def test_rejections_by_the_server_are_retried_and_nothing_is_lost(start_emulator, send_times):
-    # The server allows 10/s, the tap is told 20/s: it is throttled, backs off, and loses nothing.
-    emulator = start_emulator(store=CampaignStore(count=120), latency=0.02, rate_limit=10)
-    got = records_of(sync_in_process(tap_config(emulator, retry_backoff_seconds=0.05, max_attempts=2)))
+def test_throttling_answers_are_retried_beyond_max_attempts_and_nothing_is_lost(start_emulator, send_times):
+    # RequestLimitExceeded on 40% of attempts (up to 3 in a row per campaign), max_attempts=2:
+    # throttling does not use up the attempts, so every campaign still arrives, once.
+    emulator = start_emulator(
+        store=CampaignStore(count=60),
+        latency=0.02,
+        rate_limit=None,
+        faults=FaultPlan(rates={"ratelimit": 0.4}, max_consecutive=3, seed=1),
+    )
+    got = records_of(sync_in_process(tap_config(emulator, retry_backoff_seconds=0.01, max_attempts=2)))
     assert [r["CampaignId"] for r in got] == list(emulator.store.ids())
-    stats = emulator.stats()
-    assert stats["rejections"]["DescribePredictiveDialingCampaign"] > 0
-    assert len(send_times) == 120 + stats["rejections"]["DescribePredictiveDialingCampaign"]
+    throttled = emulator.stats()["faults"]["ratelimit"]
+    assert throttled > 0
+    assert len(send_times) == 60 + throttled
 
 
 def test_progress_is_logged_on_a_long_run(start_emulator, tmp_path):
@@ -91,7 +97,7 @@ def test_progress_is_logged_on_a_long_run(start_emulator, tmp_path):
 
 
 def test_two_runs_sharing_one_account_both_load_every_campaign(start_emulator, tmp_path):
-    # Both told 20/s against an account budget of 20/s: they are throttled, back off, and lose nothing.
+    # Both told 20/s against an account budget of 20/s: whatever is rejected is retried, nothing is lost.
     emulator = start_emulator(store=CampaignStore(count=150), latency=0.02, rate_limit=20)
     config = tap_config(emulator, retry_backoff_seconds=0.2)
     first, second = (tmp_path / "a", tmp_path / "b")
@@ -102,4 +108,3 @@ def test_two_runs_sharing_one_account_both_load_every_campaign(start_emulator, t
     for process, (stdout, stderr) in zip(processes, outputs, strict=True):
         assert process.returncode == 0, stderr[-2000:]
         assert [r["CampaignId"] for r in records(stdout)] == list(emulator.store.ids())
-    assert emulator.stats()["rejections"]["DescribePredictiveDialingCampaign"] > 0
