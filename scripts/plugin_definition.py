@@ -39,6 +39,7 @@ LABELS = {
     "secret_key": "SecretKey",
     "token": "STS Token",
     "campaign_ids": "Campaign IDs",
+    "sdk_app_ids": "SdkAppIds",
 }
 
 
@@ -79,12 +80,13 @@ def definition(info: dict[str, Any]) -> dict[str, Any]:
         "namespace": "tap_ccc_campaign",
         "variant": "tap-ccc-campaign",
         "label": "Tencent Cloud CCC predictive-dialing campaigns",
-        "description": "Predictive outbound-call campaign settings from Tencent Cloud Contact Center",
+        "description": "Predictive outbound-call campaign settings from Tencent Cloud Contact Center, "
+        "every campaign of every app found by the tap",
         "pip_url": "tap-ccc-campaign",
         "executable": "tap-ccc-campaign",
         "capabilities": info["capabilities"],
         "keywords": ["meltano_sdk", "tencent-cloud", "contact-center"],
-        "settings_group_validation": [["sdk_app_id", "campaign_ids"]],
+        "settings_group_validation": [["sdk_app_id"], ["sdk_app_ids"]],
         "settings": settings(info),
     }
 

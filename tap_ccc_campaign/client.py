@@ -15,12 +15,14 @@ from requests.adapters import HTTPAdapter
 
 from tap_ccc_campaign.errors import APIError, TransportError, is_retryable
 from tap_ccc_campaign.signer import Credentials, TC3Auth
-from tap_ccc_campaign.throttle import Interrupted, Pacer, Slot
+from tap_ccc_campaign.throttle import Interrupted, Pacers, Slot
 from tap_ccc_campaign.transport import describe_failure, read_body
 
 API_VERSION = "2020-02-10"
 SERVICE = "ccc"
 DESCRIBE_CAMPAIGN = "DescribePredictiveDialingCampaign"
+LIST_CAMPAIGNS = "DescribePredictiveDialingCampaigns"
+LIST_PAGE_SIZE = 100  # the most DescribePredictiveDialingCampaigns returns per page
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class CCCClient:
         *,
         api_url: str,
         credentials: Credentials,
-        limiter: Pacer,
+        pacers: Pacers,
         region: str | None = None,
         language: str | None = None,
         timeout: float = 30.0,
@@ -95,7 +97,7 @@ class CCCClient:
         rng: random.Random | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/") + "/"
-        self.limiter = limiter
+        self.pacers = pacers
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.on_attempt = on_attempt
@@ -120,6 +122,11 @@ class CCCClient:
 
     def describe_campaign(self, sdk_app_id: int, campaign_id: int) -> CallResult:
         return self.call(DESCRIBE_CAMPAIGN, {"SdkAppId": sdk_app_id, "CampaignId": campaign_id})
+
+    def list_campaigns(self, sdk_app_id: int, page_number: int) -> CallResult:
+        return self.call(
+            LIST_CAMPAIGNS, {"SdkAppId": sdk_app_id, "PageSize": LIST_PAGE_SIZE, "PageNumber": page_number}
+        )
 
     def call(self, action: str, params: dict[str, Any]) -> CallResult:
         """Send one action, retrying transient faults; every attempt is paced and signed anew."""
@@ -148,7 +155,8 @@ class CCCClient:
                     raise Interrupted from exc
 
     def _attempt(self, action: str, body: bytes) -> tuple[dict[str, Any], str | None]:
-        slot = self.limiter.acquire()
+        pacer = self.pacers.for_action(action)
+        slot = pacer.acquire()
         started = time.monotonic()
         status: int | None = None
         try:
@@ -156,12 +164,12 @@ class CCCClient:
             result = parse_response(status, content)
         except (TransportError, APIError) as exc:
             if _is_throttling(exc):
-                self.limiter.throttled(slot)
+                pacer.throttled(slot)
             self._report(action, status, started, exc)
             raise
         finally:
-            self.limiter.release(slot)
-        self.limiter.succeeded()
+            pacer.release(slot)
+        pacer.succeeded()
         self._report(action, status, started, None)
         return result
 
@@ -196,7 +204,7 @@ class CCCClient:
     def stop(self) -> None:
         """Make waiting and future attempts raise Interrupted."""
         self._stopped.set()
-        self.limiter.stop()
+        self.pacers.stop()
 
     def close(self) -> None:
         self.session.close()

@@ -57,15 +57,21 @@ SCHEMA = th.PropertiesList(
     th.Property(
         "sdk_app_id",
         th.IntegerType(minimum=1, maximum=MAX_ID),
-        required=True,
-        description="CCC application id (SdkAppId), shown in the CCC console.",
+        description="CCC application id (SdkAppId), shown in the CCC console. Give this or sdk_app_ids.",
+    ),
+    th.Property(
+        "sdk_app_ids",
+        th.ArrayType(th.IntegerType(minimum=1, maximum=MAX_ID)),
+        description="Several CCC application ids to read in one run, instead of sdk_app_id. The apps "
+        "of one account share its per-action budget: requests_per_second is for all of them together.",
     ),
     th.Property(
         "campaign_ids",
         th.ArrayType(th.IntegerType(minimum=1, maximum=MAX_ID)),
-        required=True,
-        description="Predictive-dialing campaign (task) ids to extract, one record each, "
-        "emitted in this order. Duplicates are dropped with a warning.",
+        description="Predictive-dialing campaign (task) ids to extract, one record each, emitted in "
+        "this order; duplicates are dropped with a warning. With several apps, the ids apply to each "
+        "app. Absent, null or empty: every campaign of every app is found with "
+        "DescribePredictiveDialingCampaigns (discovery) and read.",
     ),
     th.Property(
         "api_url",
@@ -175,8 +181,10 @@ def config_errors(config: Mapping[str, Any], schema: dict[str, Any] = SCHEMA) ->
         value = config.get(key)
         if isinstance(value, float) and not math.isfinite(value):
             errors.append(f"{key}: must be a finite number, got {value!r}")
-    if isinstance(config.get("campaign_ids"), list) and not config["campaign_ids"]:
-        errors.append("campaign_ids: is empty; list at least one campaign id")
+    if (config.get("sdk_app_id") is None) == (config.get("sdk_app_ids") is None):
+        errors.append("sdk_app_id, sdk_app_ids: give exactly one of the two (one app, or a list of apps)")
+    if isinstance(config.get("sdk_app_ids"), list) and not config["sdk_app_ids"]:
+        errors.append("sdk_app_ids: is empty; list at least one SdkAppId")
     url = config.get("api_url", DEFAULT_API_URL)
     if isinstance(url, str) and (problem := _url_problem(url)):
         errors.append(problem)
@@ -290,8 +298,8 @@ def _describe(error: ValidationError) -> str:
 @dataclass(frozen=True)
 class Settings:
     credentials: Credentials
-    sdk_app_id: int
-    campaign_ids: tuple[int, ...]
+    sdk_app_ids: tuple[int, ...]
+    campaign_ids: tuple[int, ...]  # empty: discover every campaign of each app
     api_url: str
     region: str | None
     language: str | None
@@ -306,9 +314,13 @@ class Settings:
         # Enough calls in flight to keep the limiter busy with answers up to ~2 s slow.
         return max(4, min(64, math.ceil(self.requests_per_second * 2)))
 
+    @property
+    def discovery(self) -> bool:
+        return not self.campaign_ids
+
     @classmethod
     def from_config(cls, config: Mapping[str, Any], logger: logging.Logger) -> Settings:
-        ids = [int(i) for i in config["campaign_ids"]]
+        ids = [int(i) for i in config.get("campaign_ids") or ()]
         unique = tuple(dict.fromkeys(ids))
         if len(unique) != len(ids):
             dropped = sorted(i for i, n in Counter(ids).items() if n > 1)
@@ -327,7 +339,7 @@ class Settings:
             )
         return cls(
             credentials=Credentials(config["secret_id"], config["secret_key"], config.get("token") or None),
-            sdk_app_id=int(config["sdk_app_id"]),
+            sdk_app_ids=tuple(dict.fromkeys(int(a) for a in config.get("sdk_app_ids") or [config["sdk_app_id"]])),
             campaign_ids=unique,
             api_url=config.get("api_url", DEFAULT_API_URL),
             region=config.get("region") or None,

@@ -9,7 +9,7 @@ SHOWN_IDS = 10
 
 @dataclass
 class Group:
-    ids: list[int] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
     example: str = ""
 
 
@@ -18,12 +18,12 @@ class Failures:
         self._groups: dict[str, Group] = {}
         self.count = 0
 
-    def add(self, campaign_id: int, cause: str, detail: str) -> None:
+    def add(self, campaign: str, cause: str, detail: str) -> None:
         """Record one campaign's failure; ``cause`` groups (an error code), ``detail`` explains."""
         group = self._groups.setdefault(cause, Group())
         if not group.ids:
             group.example = detail
-        group.ids.append(campaign_id)
+        group.ids.append(campaign)
         self.count += 1
 
     def __bool__(self) -> bool:
@@ -33,7 +33,7 @@ class Failures:
         """One line: the count, then per cause its count, a bounded list of ids and one example."""
         parts = []
         for cause, group in sorted(self._groups.items(), key=lambda kv: (-len(kv[1].ids), kv[0])):
-            shown = ", ".join(map(str, group.ids[:SHOWN_IDS]))
+            shown = ", ".join(group.ids[:SHOWN_IDS])
             if len(group.ids) > SHOWN_IDS:
                 shown += f" and {len(group.ids) - SHOWN_IDS} more"
             parts.append(f"{cause} x{len(group.ids)} (campaign {shown}), e.g. {group.example}")

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tap_ccc_campaign import idset
 from tap_ccc_campaign.errors import ConfigError
 
-STREAM_KEYS = {"predictive_dialing_campaigns": {"last_sync"}}
+STREAM_KEYS = {"predictive_dialing_campaigns": {"last_sync", "loaded"}}
 
 
 def parse(text: str, source: str = "--state") -> dict[str, Any]:
@@ -44,4 +45,17 @@ def layout_problem(state: dict[str, Any]) -> str | None:
             return f"bookmarks of {stream!r} hold unknown keys"
         if not isinstance(entry.get("last_sync", {}), dict):
             return f"bookmarks of {stream!r}: last_sync is not an object"
+        loaded = entry.get("loaded", {})
+        if not isinstance(loaded, dict) or not all(_is_id_set(k, v) for k, v in loaded.items()):
+            return f"bookmarks of {stream!r}: loaded is not a map of SdkAppId to id set"
     return None
+
+
+def _is_id_set(app: str, value: object) -> bool:
+    if not app.isdigit() or not isinstance(value, str):
+        return False
+    try:
+        idset.decode(value)
+    except ValueError:
+        return False
+    return True

@@ -1,4 +1,4 @@
-"""The predictive_dialing_campaigns stream: one DescribePredictiveDialingCampaign per id."""
+"""The predictive_dialing_campaigns stream: one DescribePredictiveDialingCampaign per campaign, listed or given."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from singer_sdk import Stream, Tap, metrics
 from tap_ccc_campaign.client import CallResult, CCCClient, RetryPolicy
 from tap_ccc_campaign.concurrency import OrderedPool
 from tap_ccc_campaign.config import Settings
+from tap_ccc_campaign.deletions import Ledger
+from tap_ccc_campaign.discovery import Listing
 from tap_ccc_campaign.errors import (
     APIError,
     Disposition,
@@ -24,12 +26,14 @@ from tap_ccc_campaign.errors import (
 from tap_ccc_campaign.failures import Failures
 from tap_ccc_campaign.progress import Progress
 from tap_ccc_campaign.schema import RecordChecker
-from tap_ccc_campaign.throttle import Pacer
+from tap_ccc_campaign.throttle import Pacers
 from tap_ccc_campaign.transport import redact_url
 
 # Campaigns in a row that may fail without any answer from the API before the run stops:
 # two, so that one campaign's own persistent fault does not stop a run against a live API.
 UNREACHABLE_CAMPAIGNS = 2
+
+Campaign = tuple[int, int]  # (SdkAppId, CampaignId)
 
 
 class PredictiveDialingCampaignsStream(Stream):
@@ -57,12 +61,13 @@ class PredictiveDialingCampaignsStream(Stream):
         settings = Settings.from_config(self.config, self.logger)
         checker = RecordChecker(self.schema, self.logger)
         client = self._client(settings)
-        pool: OrderedPool[int, CallResult] = OrderedPool(
-            lambda cid: client.describe_campaign(settings.sdk_app_id, cid),
+        pool: OrderedPool[Campaign, CallResult] = OrderedPool(
+            lambda campaign: client.describe_campaign(*campaign),
             workers=settings.workers,
             window=settings.workers * 2,
         )
-        progress = Progress(len(settings.campaign_ids), self.logger)
+        known = len(settings.sdk_app_ids) * len(settings.campaign_ids)
+        progress = Progress(known, self.logger)
         failures = Failures()
         # Not a resume point (every run reads every campaign, see README): a record of
         # how far this sync got, so a scheduler or a person can see it in STATE.
@@ -74,57 +79,140 @@ class PredictiveDialingCampaignsStream(Stream):
             "last_campaign_id": None,
             "complete": False,
         }
+        # Until this sync completes, the ids loaded by the last complete one stay as they were.
+        loaded = dict(self.stream_state.get("loaded") or {})
+        ledger = Ledger(loaded)
         self.stream_state.clear()
-        self.stream_state["last_sync"] = last_sync
-        self.logger.info(
-            "Extracting %d campaign(s) of SdkAppId %d from %s at up to %g calls/s",
-            progress.total,
-            settings.sdk_app_id,
-            client.api_url,
-            settings.requests_per_second,
-        )
+        self.stream_state.update(last_sync=last_sync, loaded=loaded)
+        apps = ", ".join(map(str, settings.sdk_app_ids))
+        if settings.discovery:
+            self.logger.info(
+                "Listing every campaign of SdkAppId %s and reading each, from %s at up to %g calls/s per action",
+                apps,
+                client.api_url,
+                settings.requests_per_second,
+            )
+        else:
+            self.logger.info(
+                "Extracting %d campaign(s) of SdkAppId %s from %s at up to %g calls/s",
+                progress.total,
+                apps,
+                client.api_url,
+                settings.requests_per_second,
+            )
+        listings: list[Listing] = []
+        several_apps = len(settings.sdk_app_ids) > 1
         unreachable = 0  # campaigns in a row that failed before the API ever answered
         error: BaseException | None = None
         try:
             with metrics.http_request_counter(self.name, endpoint=client.api_url) as requests_made:
+                campaigns = self._campaigns(settings, client, listings, progress, last_sync)
                 # One campaign at a time until the API has answered once: a dead endpoint costs one call's retries.
-                for campaign_id, future in pool.map(
-                    settings.campaign_ids, one_at_a_time=lambda: not client.answered.is_set()
-                ):
+                for campaign, future in pool.map(campaigns, one_at_a_time=lambda: not client.answered.is_set()):
                     requests_made.increment(_attempts(future))
                     error = future.exception()
                     if isinstance(error, TransportError) and not client.answered.is_set():
                         unreachable += 1
                         if unreachable >= UNREACHABLE_CAMPAIGNS or error.fatal:
                             raise _unreachable(settings, error)
-                    record = self._record(campaign_id, future, settings, checker, failures)
+                    record = self._record(campaign, future, checker, failures, ledger, several_apps=several_apps)
                     if record is not None:
                         yield record
                         last_sync["emitted"] += 1  # counted once the SDK has written it
                     progress.advance()
-                    last_sync.update(done=progress.done, last_campaign_id=campaign_id)
+                    last_sync.update(done=progress.done, last_campaign_id=campaign[1])
+                if not failures and settings.discovery:
+                    # Loaded before and not listed now: read once more, so that only the API's own
+                    # "does not exist" marks a campaign deleted.
+                    unconfirmed = [(app, cid) for app in settings.sdk_app_ids for cid in ledger.unconfirmed(app)]
+                    for campaign, future in pool.map(unconfirmed):
+                        requests_made.increment(_attempts(future))
+                        record = self._record(campaign, future, checker, failures, ledger, several_apps=several_apps)
+                        if record is not None:
+                            yield record
+                            last_sync["emitted"] += 1
+                if not failures:
+                    yield from self._deletions(settings, ledger, last_sync)
         finally:
             pool.close()
             client.stop()
             client.close()
         last_sync["complete"] = not failures
+        if not failures:
+            self.stream_state["loaded"] = ledger.loaded_after(settings.sdk_app_ids, discovery=settings.discovery)
+        list_calls = sum(listing.calls for listing in listings)
         self.logger.info(
-            "Done: %d campaign(s) emitted, %d skipped as not found, %d failed; %s",
+            "Done: %d campaign(s) emitted, %d skipped as not found, %d failed%s; %s",
             last_sync["emitted"],
-            progress.total - last_sync["emitted"] - failures.count,
+            progress.done - last_sync["emitted"] - failures.count,
             failures.count,
+            f", {list_calls} list call(s)" if settings.discovery else "",
             progress.line(),
         )
         if failures:
             if isinstance(error, TransportError) and not client.answered.is_set():
                 raise _unreachable(settings, error)
-            raise SyncFailedError(failures.summary(progress.total))
+            raise SyncFailedError(failures.summary(progress.done))
+
+    def _deletions(self, settings: Settings, ledger: Ledger, last_sync: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """A record with the keys and _sdc_deleted_at for each campaign loaded before and gone now."""
+        deleted_at = datetime.now(UTC).isoformat()
+        gone = [(app, cid) for app in settings.sdk_app_ids for cid in ledger.deleted(app)]
+        for sdk_app_id, campaign_id in gone:
+            yield {"SdkAppId": sdk_app_id, "CampaignId": campaign_id, "_sdc_deleted_at": deleted_at}
+        last_sync["deleted"] = len(gone)
+        if gone:
+            self.logger.info(
+                "%d campaign(s) loaded before no longer exist: marked deleted (%s)",
+                len(gone),
+                ", ".join(str(cid) for _, cid in gone[:10]) + (" …" if len(gone) > 10 else ""),
+            )
+
+    def _campaigns(
+        self,
+        settings: Settings,
+        client: CCCClient,
+        listings: list[Listing],
+        progress: Progress,
+        last_sync: dict[str, Any],
+    ) -> Iterator[Campaign]:
+        """(SdkAppId, CampaignId) of every campaign to read: the configured ids of each app, or,
+        in discovery, each app's list, read page by page as the pool asks for more."""
+        for sdk_app_id in settings.sdk_app_ids:
+            if not settings.discovery:
+                yield from ((sdk_app_id, cid) for cid in settings.campaign_ids)
+                continue
+            listing = Listing(client, sdk_app_id, self.logger)
+            listings.append(listing)
+            counted = 0
+            try:
+                for entry in listing:
+                    # What the list says is still coming, so progress and STATE show a real total.
+                    if listing.total is not None and listing.total != counted:
+                        progress.total += listing.total - counted
+                        counted = listing.total
+                        last_sync["campaigns"] = progress.total
+                    yield sdk_app_id, entry["CampaignId"]
+            except APIError as exc:
+                if exc.disposition is Disposition.FATAL:
+                    raise FatalRunError(f"{exc} while listing the campaigns of SdkAppId {sdk_app_id}") from None
+                raise FatalRunError(
+                    f"listing the campaigns of SdkAppId {sdk_app_id} failed: {exc} (after {exc.attempts} attempt(s))"
+                ) from None
+            except TransportError as exc:
+                if not client.answered.is_set() or exc.fatal:
+                    raise _unreachable(settings, exc) from None
+                raise FatalRunError(
+                    f"listing the campaigns of SdkAppId {sdk_app_id} failed: {exc} (after {exc.attempts} attempt(s))"
+                ) from None
+            progress.total += len(listing.seen) - counted
+            last_sync["campaigns"] = progress.total
 
     def _client(self, settings: Settings) -> CCCClient:
         return CCCClient(
             api_url=settings.api_url,
             credentials=settings.credentials,
-            limiter=Pacer(settings.requests_per_second),
+            pacers=Pacers(settings.requests_per_second),
             region=settings.region,
             language=settings.language,
             timeout=settings.request_timeout,
@@ -151,60 +239,67 @@ class PredictiveDialingCampaignsStream(Stream):
 
     def _record(
         self,
-        campaign_id: int,
+        campaign: Campaign,
         future: Future[CallResult],
-        settings: Settings,
         checker: RecordChecker,
         failures: Failures,
+        ledger: Ledger,
+        *,
+        several_apps: bool,
     ) -> dict[str, Any] | None:
         """The record for one campaign, or None when it is skipped or failed (failures says which)."""
+        sdk_app_id, campaign_id = campaign
+        name = f"campaign {campaign_id}" + (f" of SdkAppId {sdk_app_id}" if several_apps else "")
+        label = str(campaign_id) + (f" of SdkAppId {sdk_app_id}" if several_apps else "")
         error = future.exception()
         if isinstance(error, APIError):
             disposition = error.disposition
             if disposition is Disposition.FATAL:
-                raise FatalRunError(f"{error} while reading campaign {campaign_id}; stopping the run")
+                raise FatalRunError(f"{error} while reading {name}; stopping the run")
             if disposition is Disposition.SKIP_CAMPAIGN:
+                ledger.missing[sdk_app_id].add(campaign_id)
                 self.logger.warning(
-                    "Campaign %d skipped: the API says it does not exist (%s: %s, RequestId %s)",
-                    campaign_id,
+                    "Campaign %s skipped: the API says it does not exist (%s: %s, RequestId %s)",
+                    label,
                     error.code,
                     error.message,
                     error.request_id,
                 )
                 return None
         if isinstance(error, TransportError) and error.fatal:
-            raise FatalRunError(f"{error} (while reading campaign {campaign_id})")
+            raise FatalRunError(f"{error} (while reading {name})")
         if isinstance(error, TapError):
             cause = error.code if isinstance(error, APIError) else _transport_cause(error)
-            failures.add(campaign_id, cause, f"campaign {campaign_id}: {error} (after {error.attempts} attempt(s))")
-            self.logger.error("Campaign %d not emitted: %s", campaign_id, error)
+            failures.add(label, cause, f"{name}: {error} (after {error.attempts} attempt(s))")
+            self.logger.error("Campaign %s not emitted: %s", label, error)
             return None
         if error is not None:
             raise error
         result = future.result()
-        self.logger.debug("Campaign %d read, RequestId %s", campaign_id, result.request_id)
+        self.logger.debug("Campaign %s read, RequestId %s", label, result.request_id)
         if not result.data:
             failures.add(
-                campaign_id,
+                label,
                 "empty answer",
-                f"campaign {campaign_id}: the API answered with no campaign fields (RequestId {result.request_id})",
+                f"{name}: the API answered with no campaign fields (RequestId {result.request_id})",
             )
-            self.logger.error("Campaign %d not emitted: the answer holds no fields", campaign_id)
+            self.logger.error("Campaign %s not emitted: the answer holds no fields", label)
             return None
-        record = checker.drop_unknown({**result.data, "SdkAppId": settings.sdk_app_id})
+        record = checker.drop_unknown({**result.data, "SdkAppId": sdk_app_id})
         record.setdefault("CampaignId", campaign_id)
         problems = [str(v) for v in checker.violations(record)]
         if record["CampaignId"] != campaign_id:
             problems.append(f"CampaignId: the answer is for campaign {record['CampaignId']!r}")
         if problems:
             failures.add(
-                campaign_id,
+                label,
                 "invalid fields",
-                f"campaign {campaign_id}: invalid field(s) {', '.join(problems)} (RequestId {result.request_id})",
+                f"{name}: invalid field(s) {', '.join(problems)} (RequestId {result.request_id})",
             )
-            self.logger.error("Campaign %d not emitted, schema check failed: %s", campaign_id, "; ".join(problems))
+            self.logger.error("Campaign %s not emitted, schema check failed: %s", label, "; ".join(problems))
             return None
         checker.note_undocumented(record)
+        ledger.emitted[sdk_app_id].add(campaign_id)
         return record
 
 

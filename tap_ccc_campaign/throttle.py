@@ -17,6 +17,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 # Slowest pace the limiter backs off to, in calls per second (never above the configured rate).
 FLOOR_RATE = 0.5
@@ -143,3 +144,30 @@ class Pacer:
         with self._changed:
             self._stopped = True
             self._changed.notify_all()
+
+
+class Pacers:
+    """One pacer per action, made on first use: each Tencent action has its own budget,
+    shared by every app of the account, and its own adaptation to throttling."""
+
+    def __init__(self, rate: float, **options: Any) -> None:
+        self.rate = rate
+        self._options = options
+        self._pacers: dict[str, Pacer] = {}
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def for_action(self, action: str) -> Pacer:
+        with self._lock:
+            pacer = self._pacers.get(action)
+            if pacer is None:
+                pacer = self._pacers[action] = Pacer(self.rate, **self._options)
+                if self._stopped:
+                    pacer.stop()
+            return pacer
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for pacer in self._pacers.values():
+                pacer.stop()

@@ -1,1 +1,1 @@
-pytest_plugins = ["ccc_emulator.testing"]
+pytest_plugins = ["ccc_emulator.testing", "tests.pacing"]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tap_ccc_campaign.client import CCCClient, RetryPolicy, parse_response
 from tap_ccc_campaign.errors import APIError, TapError, TransportError
 from tap_ccc_campaign.signer import Credentials
-from tap_ccc_campaign.throttle import Pacer
+from tap_ccc_campaign.throttle import Pacers
 
 
 def make_client(
@@ -25,7 +25,7 @@ def make_client(
     return CCCClient(
         api_url=emulator.url,
         credentials=Credentials(DEMO_CREDENTIAL.secret_id, key),
-        limiter=Pacer(1000),
+        pacers=Pacers(1000),
         timeout=timeout,
         retry=RetryPolicy(max_attempts=attempts, base_seconds=0.01),
         rng=random.Random(0),
@@ -151,7 +151,7 @@ def test_an_unreachable_host_names_the_reason():
     client = CCCClient(
         api_url="http://127.0.0.1:9",
         credentials=Credentials("a", "b"),
-        limiter=Pacer(100),
+        pacers=Pacers(100),
         retry=RetryPolicy(max_attempts=1),
     )
     with pytest.raises(TransportError, match="Connection refused"):

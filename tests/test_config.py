@@ -25,10 +25,11 @@ def test_a_valid_config_has_no_errors():
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"sdk_app_id": None}, "sdk_app_id: is required"),
-        ({"campaign_ids": None}, "campaign_ids: is required"),
+        ({"sdk_app_id": None}, "sdk_app_id, sdk_app_ids: give exactly one of the two"),
+        ({"sdk_app_ids": [1, 2]}, "sdk_app_id, sdk_app_ids: give exactly one of the two"),
+        ({"sdk_app_id": None, "sdk_app_ids": []}, "sdk_app_ids: is empty; list at least one SdkAppId"),
+        ({"sdk_app_id": None, "sdk_app_ids": [1, 0]}, "sdk_app_ids[1]: must be at least 1, got 0"),
         ({"sdk_app_id": "abc"}, "sdk_app_id: must be of type integer, got 'abc'"),
-        ({"campaign_ids": []}, "campaign_ids: is empty; list at least one campaign id"),
         ({"campaign_ids": [1, "x"]}, "campaign_ids[1]: must be of type integer, got 'x'"),
         ({"campaign_ids": [1, 0]}, "campaign_ids[1]: must be at least 1, got 0"),
         ({"campaign_ids": [1.5]}, "campaign_ids[0]: must be of type integer, got 1.5"),
@@ -158,11 +159,26 @@ def test_built_in_settings_are_validated_too():
 def test_tap_refuses_a_bad_config_before_any_call(monkeypatch):
     monkeypatch.delenv("TENCENTCLOUD_SECRET_ID", raising=False)
     with pytest.raises(ConfigError) as caught:
-        TapCCCCampaign(config={**VALID, "campaign_ids": [], "requests_per_second": 0})
+        TapCCCCampaign(config={**VALID, "sdk_app_ids": [5], "requests_per_second": 0})
     assert str(caught.value) == (
-        "invalid config: campaign_ids: is empty; list at least one campaign id; "
-        "requests_per_second: must be at least 0.01, got 0"
+        "invalid config: requests_per_second: must be at least 0.01, got 0; "
+        "sdk_app_id, sdk_app_ids: give exactly one of the two (one app, or a list of apps)"
     )
+
+
+@pytest.mark.parametrize("ids", [None, []])
+def test_no_campaign_ids_means_discovery(ids):
+    cfg = {**VALID, "campaign_ids": ids}
+    assert config.config_errors(cfg) == []
+    settings = config.Settings.from_config(cfg, logging.getLogger("t"))
+    assert settings.discovery
+    assert settings.campaign_ids == ()
+
+
+def test_several_apps_are_read_in_order_once_each():
+    cfg = {k: v for k, v in VALID.items() if k != "sdk_app_id"}
+    settings = config.Settings.from_config({**cfg, "sdk_app_ids": [3, 1, 3]}, logging.getLogger("t"))
+    assert settings.sdk_app_ids == (3, 1)
 
 
 def test_duplicates_are_dropped_in_order_with_a_warning(caplog):

@@ -35,8 +35,14 @@ def test_secrets_are_sensitive_in_meltano():
     assert sensitive == {"secret_id", "secret_key", "token"}
 
 
-def test_prod_takes_credentials_and_ids_from_the_environment():
+def test_prod_takes_credentials_and_the_app_from_the_environment():
     project = yaml.safe_load((ROOT / "meltano.yml").read_text())
     prod = next(e for e in project["environments"] if e["name"] == "prod")
     config = prod["config"]["plugins"]["extractors"][0]["config"]
     assert all(str(value).startswith("$") for value in config.values())
+
+
+def test_demo_and_prod_find_the_campaigns_themselves():
+    project = yaml.safe_load((ROOT / "meltano.yml").read_text())
+    for environment in project["environments"]:
+        assert "campaign_ids" not in environment["config"]["plugins"]["extractors"][0]["config"]

@@ -121,7 +121,7 @@ def test_env_credentials_are_used_when_config_has_none(emulator, monkeypatch):
 
 def test_a_bad_config_makes_no_call(emulator):
     with pytest.raises(ConfigError, match="campaign_ids"):
-        sync_in_process(tap_config(emulator, []))
+        sync_in_process(tap_config(emulator, [2569, "x"]))
     assert emulator.stats()["requests"] == {}
 
 

@@ -8,34 +8,14 @@ import pytest
 from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
 
-from tap_ccc_campaign import throttle
 from tests.helpers import records, run_tap, start_tap, sync_in_process, tap_config
+from tests.pacing import peak_in_any_second
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def send_times(monkeypatch) -> list[float]:
-    """The moment each request of an in-process sync was sent, as the limiter stamped it."""
-    stamps: list[float] = []
-    original = throttle.Slot.sent
-
-    def record(slot: throttle.Slot) -> None:
-        original(slot)
-        stamps.append(slot.sent_at)
-
-    monkeypatch.setattr(throttle.Slot, "sent", record)
-    return stamps
-
-
-def peak_in_any_second(stamps: list[float]) -> int:
-    ordered = sorted(stamps)
-    peak, first = 0, 0
-    for last, at in enumerate(ordered):
-        while at - ordered[first] >= 1.0:
-            first += 1
-        peak = max(peak, last - first + 1)
-    return peak
+def every_send(sends: dict[int, list[float]]) -> list[float]:
+    return sorted(t for stamps in sends.values() for t in stamps)
 
 
 def records_of(messages):
@@ -43,18 +23,16 @@ def records_of(messages):
 
 
 @pytest.mark.parametrize("rate", [20, 7, 2.5])
-def test_no_second_holds_more_sends_than_the_rate_and_every_campaign_arrives_once_in_order(
-    start_emulator, send_times, rate
-):
+def test_no_second_holds_more_sends_than_the_rate_and_every_campaign_arrives_once_in_order(start_emulator, sends, rate):
     emulator = start_emulator(store=CampaignStore(count=60), latency=0.1, rate_limit=None)
     ids = list(emulator.store.ids())[::-1]
     got = records_of(sync_in_process(tap_config(emulator, ids, requests_per_second=rate)))
     assert [r["CampaignId"] for r in got] == ids
-    assert len(send_times) == len(ids)
-    assert peak_in_any_second(send_times) <= math.ceil(rate)
+    assert len(every_send(sends)) == len(ids)
+    assert peak_in_any_second(every_send(sends)) <= math.ceil(rate)
 
 
-def test_retries_are_paced_by_the_same_limiter(start_emulator, send_times):
+def test_retries_are_paced_by_the_same_limiter(start_emulator, sends):
     emulator = start_emulator(
         store=CampaignStore(count=80),
         latency=0.05,
@@ -65,11 +43,11 @@ def test_retries_are_paced_by_the_same_limiter(start_emulator, send_times):
     assert len(got) == 80
     stats = emulator.stats()
     assert stats["faults"]["dberror"] > 0
-    assert len(send_times) == sum(stats["requests"].values()) == 80 + stats["faults"]["dberror"]
-    assert peak_in_any_second(send_times) <= 20
+    assert len(every_send(sends)) == sum(stats["requests"].values()) == 80 + stats["faults"]["dberror"]
+    assert peak_in_any_second(every_send(sends)) <= 20
 
 
-def test_throttling_answers_are_retried_beyond_max_attempts_and_nothing_is_lost(start_emulator, send_times):
+def test_throttling_answers_are_retried_beyond_max_attempts_and_nothing_is_lost(start_emulator, sends):
     # RequestLimitExceeded on 40% of attempts (up to 3 in a row per campaign), max_attempts=2:
     # throttling does not use up the attempts, so every campaign still arrives, once.
     emulator = start_emulator(
@@ -82,7 +60,7 @@ def test_throttling_answers_are_retried_beyond_max_attempts_and_nothing_is_lost(
     assert [r["CampaignId"] for r in got] == list(emulator.store.ids())
     throttled = emulator.stats()["faults"]["ratelimit"]
     assert throttled > 0
-    assert len(send_times) == 60 + throttled
+    assert len(every_send(sends)) == 60 + throttled
 
 
 def test_progress_is_logged_on_a_long_run(start_emulator, tmp_path):
@@ -108,3 +86,19 @@ def test_two_runs_sharing_one_account_both_load_every_campaign(start_emulator, t
     for process, (stdout, stderr) in zip(processes, outputs, strict=True):
         assert process.returncode == 0, stderr[-2000:]
         assert [r["CampaignId"] for r in records(stdout)] == list(emulator.store.ids())
+
+
+def test_discovery_of_1234_sparse_campaigns_at_the_real_pace(start_emulator, sends):
+    store = CampaignStore(count=1234, id_step=13, order="shuffled", seed=9)
+    emulator = start_emulator(store=store, latency=0.05, rate_limit=20)
+    config = tap_config(emulator)
+    del config["campaign_ids"]
+    got = records_of(sync_in_process(config))
+    assert sorted(r["CampaignId"] for r in got) == sorted(store.ids())
+    assert all(r == {**store.campaign(r["CampaignId"]), "SdkAppId": store.sdk_app_id} for r in got)
+    stats = emulator.stats()
+    list_rejections = stats["rejections"].get("DescribePredictiveDialingCampaigns", 0)
+    assert stats["requests"]["DescribePredictiveDialingCampaigns"] == math.ceil(1234 / 100) + list_rejections
+    # One pacer per action; each sent at most 20 calls in any second.
+    assert len(sends) == 2
+    assert all(peak_in_any_second(stamps) <= 20 for stamps in sends.values())

@@ -9,18 +9,18 @@ import pytest
 from tap_ccc_campaign.client import CCCClient, RetryPolicy
 from tap_ccc_campaign.errors import TransportError
 from tap_ccc_campaign.signer import Credentials
-from tap_ccc_campaign.throttle import Pacer
+from tap_ccc_campaign.throttle import Pacers
 from tests.helpers import free_port
 from tests.http_stub import Reply, ok, serve, throttled
 
 SECRET_KEY = "SECRET-KEY-sentinel-1234"
 
 
-def client(url: str, *, attempts: int = 4, timeout: float = 10, token: str | None = None, limiter=None) -> CCCClient:
+def client(url: str, *, attempts: int = 4, timeout: float = 10, token: str | None = None, pacers=None) -> CCCClient:
     return CCCClient(
         api_url=url,
         credentials=Credentials("AKIDtest", SECRET_KEY, token),
-        limiter=limiter or Pacer(1000),
+        pacers=pacers or Pacers(1000),
         timeout=timeout,
         retry=RetryPolicy(max_attempts=attempts, base_seconds=0.001, max_total_wait=30),
         rng=random.Random(0),
@@ -70,14 +70,15 @@ def test_a_trickling_answer_is_cut_off_at_the_call_deadline():
 
 
 def test_throttling_answers_do_not_use_up_the_attempts_and_slow_the_limiter():
-    limiter = Pacer(1000)
+    pacers = Pacers(1000)
     with serve(lambda n: throttled() if n <= 6 else ok()) as stub:
-        result = client(stub.url, attempts=2, limiter=limiter).call(
+        result = client(stub.url, attempts=2, pacers=pacers).call(
             "DescribePredictiveDialingCampaign", {"SdkAppId": 1, "CampaignId": 1}
         )
     assert (result.attempts, stub.calls) == (7, 7)
-    assert limiter.decreases >= 1
-    assert limiter.rate < 1000
+    pacer = pacers.for_action("DescribePredictiveDialingCampaign")
+    assert pacer.decreases >= 1
+    assert pacer.rate < 1000
 
 
 def test_a_token_with_a_line_break_fails_in_one_line_that_does_not_show_it():

@@ -1,4 +1,4 @@
-"""The three read-only predictive-dialing actions, over the data store."""
+"""The three read-only predictive-dialing actions, over the apps' data stores (SdkAppId -> store)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ccc_emulator.data import CampaignStore
 from ccc_emulator.protocol import ApiError
 
 Params = dict[str, Any]
+World = dict[int, CampaignStore]
 
 
 def _integer(params: Params, name: str, *, required: bool = True) -> int | None:
@@ -33,10 +34,12 @@ def _page(params: Params, max_size: int) -> tuple[int, int]:
     return size, number
 
 
-def _app(store: CampaignStore, params: Params) -> None:
+def _app(world: World, params: Params) -> CampaignStore:
     sdk_app_id = _integer(params, "SdkAppId")
-    if sdk_app_id != store.sdk_app_id:
+    store = world.get(sdk_app_id) if sdk_app_id is not None else None
+    if store is None:
         raise ApiError("InvalidParameterValue.InstanceNotExist", f"SdkAppId {sdk_app_id} does not exist.")
+    return store
 
 
 def _campaign_id(store: CampaignStore, params: Params) -> int:
@@ -47,43 +50,42 @@ def _campaign_id(store: CampaignStore, params: Params) -> int:
     return campaign_id
 
 
-def describe_campaign(store: CampaignStore, params: Params) -> dict[str, Any]:
-    _app(store, params)
+def describe_campaign(world: World, params: Params) -> dict[str, Any]:
+    store = _app(world, params)
     campaign = store.campaign(_campaign_id(store, params))
     assert campaign is not None
     return campaign
 
 
-def describe_campaigns(store: CampaignStore, params: Params) -> dict[str, Any]:
-    _app(store, params)
+def describe_campaigns(world: World, params: Params) -> dict[str, Any]:
+    store = _app(world, params)
     size, number = _page(params, 100)
     name = params.get("Name")
     if name is not None and not isinstance(name, str):
         raise ApiError("InvalidParameter", "The parameter `Name` must be a string.")
     skill_group = _integer(params, "SkillGroupId", required=False)
     wanted_id = _integer(params, "CampaignId", required=False)
-    if wanted_id is None:
-        ids: range | list[int] = store.ids()
-    else:
-        ids = [wanted_id] if store.has(wanted_id) else []
-    summaries = (store.summary(cid) for cid in ids)
+    ids = store.listed_ids() if wanted_id is None else [i for i in (wanted_id,) if store.has(i)]
+    page = slice(number * size, (number + 1) * size)
+    if name is None and skill_group is None:  # no filter: summarise the page only
+        return {"TotalCount": len(ids), "CampaignList": [store.summary(cid) for cid in ids[page]]}
     matches = [
         entry
-        for entry in summaries
+        for entry in (store.summary(cid) for cid in ids)
         if (name is None or name in entry["Name"]) and (skill_group is None or entry["SkillGroupId"] == skill_group)
     ]
-    return {"TotalCount": len(matches), "CampaignList": matches[number * size : (number + 1) * size]}
+    return {"TotalCount": len(matches), "CampaignList": matches[page]}
 
 
-def describe_sessions(store: CampaignStore, params: Params) -> dict[str, Any]:
-    _app(store, params)
+def describe_sessions(world: World, params: Params) -> dict[str, Any]:
+    store = _app(world, params)
     campaign_id = _campaign_id(store, params)
     size, number = _page(params, 1000)
     sessions = store.sessions(campaign_id)
     return {"TotalCount": len(sessions), "SessionList": sessions[number * size : (number + 1) * size]}
 
 
-ACTIONS: dict[str, Callable[[CampaignStore, Params], dict[str, Any]]] = {
+ACTIONS: dict[str, Callable[[World, Params], dict[str, Any]]] = {
     "DescribePredictiveDialingCampaign": describe_campaign,
     "DescribePredictiveDialingCampaigns": describe_campaigns,
     "DescribePredictiveDialingSessions": describe_sessions,

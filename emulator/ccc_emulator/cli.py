@@ -11,7 +11,7 @@ from pathlib import Path
 from types import FrameType
 
 from ccc_emulator.auth import DEMO_CREDENTIAL, Credential
-from ccc_emulator.data import DEFAULT_FIRST_ID, DEFAULT_SDK_APP_ID, CampaignStore
+from ccc_emulator.data import DEFAULT_FIRST_ID, DEFAULT_SDK_APP_ID, LIST_ORDERS, CampaignStore
 from ccc_emulator.faults import KINDS, FaultPlan
 from ccc_emulator.server import Emulator
 
@@ -36,7 +36,25 @@ def parser() -> argparse.ArgumentParser:
         "--first-campaign-id", type=int, default=DEFAULT_FIRST_ID, help="first CampaignId (default %(default)s)"
     )
     p.add_argument(
-        "--sdk-app-id", type=int, default=DEFAULT_SDK_APP_ID, help="the one known SdkAppId (default %(default)s)"
+        "--sdk-app-id", type=int, default=DEFAULT_SDK_APP_ID, help="the first known SdkAppId (default %(default)s)"
+    )
+    p.add_argument(
+        "--apps",
+        type=int,
+        default=1,
+        help="number of apps, SdkAppId, SdkAppId+1, ... each with --campaigns (default 1)",
+    )
+    p.add_argument(
+        "--id-step",
+        type=int,
+        default=1,
+        help="spread campaign ids apart: random gaps of 1 to N (default 1: consecutive ids)",
+    )
+    p.add_argument(
+        "--list-order",
+        choices=LIST_ORDERS,
+        default="id",
+        help="order of DescribePredictiveDialingCampaigns (default id)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the data set and of fault injection (default 0)")
     p.add_argument("--secret-id", default=DEMO_CREDENTIAL.secret_id, help="accepted SecretId (default: the demo one)")
@@ -94,7 +112,17 @@ def build(args: argparse.Namespace) -> Emulator:
         tls=tls,
         host=args.host,
         port=args.port,
-        store=CampaignStore(args.sdk_app_id, args.campaigns, args.seed, args.first_campaign_id),
+        stores=[
+            CampaignStore(
+                args.sdk_app_id + n,
+                args.campaigns,
+                args.seed,
+                args.first_campaign_id,
+                id_step=args.id_step,
+                order=args.list_order,
+            )
+            for n in range(args.apps)
+        ],
         credentials=[Credential(args.secret_id, args.secret_key, args.token)],
         rate_limit=args.rate_limit or None,
         latency=args.latency_ms / 1000,
@@ -119,8 +147,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.port_file:
             args.port_file.write_text(str(emulator.port))
         print(
-            f"ccc-emulator listening on {emulator.url} (SdkAppId {args.sdk_app_id}, "
-            f"{args.campaigns} campaigns from {args.first_campaign_id}, SecretId {args.secret_id})",
+            f"ccc-emulator listening on {emulator.url} (SdkAppId {', '.join(map(str, emulator.stores))}, "
+            f"{args.campaigns} campaigns each from {args.first_campaign_id}, SecretId {args.secret_id})",
             flush=True,
         )
         done.wait()

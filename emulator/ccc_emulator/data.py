@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_SDK_APP_ID = 1400000000
@@ -26,18 +25,112 @@ _VARIABLE_KEYS = ("customer_name", "product", "城市", "due_date", "agent")
 _VARIABLE_VALUES = ("Zhang San", "SUV X5", "深圳", "2026-12-01", "Анна", "", "مرحبا", "👍 ok")
 
 
-@dataclass(frozen=True)
-class CampaignStore:
-    sdk_app_id: int = DEFAULT_SDK_APP_ID
-    count: int = 100
-    seed: int = 0
-    first_id: int = DEFAULT_FIRST_ID
+# The only status changes the API allows (API-FACTS: Pause, Resume, Abort, finishing); 3 and 4 are terminal.
+TRANSITIONS = {0: {1, 3}, 1: {2, 3, 4}, 2: {1, 3, 4}, 3: set(), 4: set()}
+LIST_ORDERS = ("id", "reverse", "shuffled")
 
-    def ids(self) -> range:
-        return range(self.first_id, self.first_id + self.count)
+
+class CampaignStore:
+    """One CCC app's campaigns: seeded data generated on demand, and a world that can move on.
+
+    ``id_step`` > 1 spreads ids apart at random (gaps of 1 to id_step); ``order`` is how the
+    list action orders them ("shuffled" reshuffles whenever campaigns are created or deleted,
+    as an undocumented order may). Changes follow the API's rules: settings only while a
+    campaign has not started, status only along ``TRANSITIONS``.
+    """
+
+    def __init__(
+        self,
+        sdk_app_id: int = DEFAULT_SDK_APP_ID,
+        count: int = 100,
+        seed: int = 0,
+        first_id: int = DEFAULT_FIRST_ID,
+        *,
+        id_step: int = 1,
+        order: str = "id",
+    ) -> None:
+        if order not in LIST_ORDERS:
+            raise ValueError(f"unknown list order {order!r}; one of {', '.join(LIST_ORDERS)}")
+        self.sdk_app_id = sdk_app_id
+        self.seed = seed
+        self.first_id = first_id
+        self.order = order
+        self._step = max(1, id_step)
+        gaps = random.Random(f"{seed}:ids:{sdk_app_id}")
+        ids, next_id = [], first_id
+        for _ in range(count):
+            ids.append(next_id)
+            next_id += gaps.randint(1, self._step) if self._step > 1 else 1
+        self._ids = ids
+        self._present = set(ids)
+        self._next_id = next_id
+        self._changes: dict[int, dict[str, Any]] = {}  # per campaign, fields changed since generation
+        self._created: set[int] = set()
+
+    @property
+    def count(self) -> int:
+        return len(self._ids)
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def listed_ids(self) -> list[int]:
+        """The ids in the order the list action gives them."""
+        if self.order == "reverse":
+            return self._ids[::-1]
+        if self.order == "shuffled":
+            shuffled = list(self._ids)
+            random.Random(f"{self.seed}:order:{len(shuffled)}:{shuffled[-1] if shuffled else 0}").shuffle(shuffled)
+            return shuffled
+        return list(self._ids)
 
     def has(self, campaign_id: int) -> bool:
-        return campaign_id in self.ids()
+        return campaign_id in self._present
+
+    # The world moving on between two syncs.
+
+    def create(self, count: int = 1) -> list[int]:
+        """New campaigns, not started, with ids above every existing one."""
+        new = []
+        for _ in range(count):
+            new.append(self._next_id)
+            self._next_id += 1 + (random.Random(f"{self.seed}:new:{self._next_id}").randint(0, self._step - 1))
+        self._ids.extend(new)
+        self._present.update(new)
+        for cid in new:
+            self._created.add(cid)
+            self._changes[cid] = {"Status": 0, "StatusReason": 0}
+        return new
+
+    def delete(self, campaign_id: int) -> None:
+        self._require(campaign_id)
+        self._ids.remove(campaign_id)
+        self._present.discard(campaign_id)
+
+    def restore(self, campaign_id: int) -> None:
+        """Bring a deleted campaign back, as it was (an id that reappears)."""
+        if not self.has(campaign_id):
+            self._ids.append(campaign_id)
+            self._ids.sort()
+            self._present.add(campaign_id)
+
+    def set_status(self, campaign_id: int, status: int, reason: int = 0) -> None:
+        current = self._require(campaign_id)["Status"]
+        if status not in TRANSITIONS[current]:
+            raise ValueError(f"campaign {campaign_id}: status {current} cannot become {status}")
+        self._changes.setdefault(campaign_id, {}).update(Status=status, StatusReason=reason)
+
+    def edit(self, campaign_id: int, **fields: Any) -> None:
+        """Change settings, as UpdatePredictiveDialingCampaign may only before the campaign starts."""
+        if self._require(campaign_id)["Status"] != 0:
+            raise ValueError(f"campaign {campaign_id} has started: its settings cannot change (UnsupportedOperation)")
+        self._changes.setdefault(campaign_id, {}).update(fields)
+
+    def _require(self, campaign_id: int) -> dict[str, Any]:
+        found = self.campaign(campaign_id)
+        if found is None:
+            raise KeyError(f"campaign {campaign_id} does not exist")
+        return found
 
     def _rng(self, campaign_id: int, purpose: str) -> random.Random:
         return random.Random(f"{self.seed}:{purpose}:{campaign_id}")
@@ -49,6 +142,10 @@ class CampaignStore:
         rng = self._rng(campaign_id, "campaign")
         index = campaign_id - self.first_id
         status = rng.choice((0, 1, 1, 2, 3, 4, 4))
+        generated = self._generate(campaign_id, rng, index, status)
+        return {**generated, **self._changes.get(campaign_id, {})}
+
+    def _generate(self, campaign_id: int, rng: random.Random, index: int, status: int) -> dict[str, Any]:
         start = 1708483433 + rng.randrange(0, 86400 * 600)
         variables = [
             {"Key": rng.choice(_VARIABLE_KEYS), "Value": rng.choice(_VARIABLE_VALUES)}

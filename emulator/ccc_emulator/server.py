@@ -54,6 +54,7 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         store: CampaignStore | None = None,
+        stores: Iterable[CampaignStore] = (),
         credentials: Iterable[Credential] = (DEMO_CREDENTIAL,),
         rate_limit: int | None = 20,
         latency: float = 0.0,
@@ -62,7 +63,9 @@ class Emulator:
         log_size: int = 200_000,
         tls: ssl.SSLContext | None = None,
     ) -> None:
-        self.store = store or CampaignStore()
+        apps = [*([store] if store else []), *stores] or [CampaignStore()]
+        self.store = apps[0]  # the first app: most tests need one
+        self.stores = {app.sdk_app_id: app for app in apps}
         self.credentials = {c.secret_id: c for c in credentials}
         self.window = TrailingWindow(rate_limit)
         self.latency = latency
@@ -183,7 +186,7 @@ class Emulator:
                 raise ApiError(
                     "RequestLimitExceeded", "Your current request times exceeds the limit, please try again later."
                 )
-            fields = ACTIONS[action](self.store, params)
+            fields = ACTIONS[action](self.stores, params)
             if action == "DescribePredictiveDialingCampaign":
                 if fault == "wrongtype":
                     fields = {**fields, "Priority": "high"}

@@ -1,0 +1,79 @@
+"""Every campaign of an app, each once, from DescribePredictiveDialingCampaigns' pages.
+
+The list's order is not documented and campaigns may be created or deleted while the tap
+pages through it, which shifts later pages: an id seen twice is yielded once, and when the
+TotalCount moved during a pass (so a page may have slid past an id) the list is read again,
+yielding only ids not seen yet. A campaign deleted meanwhile is answered as missing when
+its settings are read, and skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from tap_ccc_campaign.client import LIST_PAGE_SIZE, CCCClient
+from tap_ccc_campaign.errors import TransportError
+
+MAX_PASSES = 3
+
+
+class Listing:
+    def __init__(self, client: CCCClient, sdk_app_id: int, logger: logging.Logger) -> None:
+        self.client = client
+        self.sdk_app_id = sdk_app_id
+        self.logger = logger
+        self.seen: set[int] = set()
+        self.total: int | None = None  # the last TotalCount the API gave
+        self.calls = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        """Each campaign's list entry (CampaignId, Name, Status, ...), once."""
+        for number in range(1, MAX_PASSES + 1):
+            totals: set[int] = set()
+            listed = 0
+            page = 0
+            while True:
+                total, entries = self._page(page)
+                totals.add(total)
+                listed += len(entries)
+                for entry in entries:
+                    if entry["CampaignId"] not in self.seen:
+                        self.seen.add(entry["CampaignId"])
+                        yield entry
+                page += 1
+                if not entries or page >= math.ceil(total / LIST_PAGE_SIZE):
+                    break
+            if len(totals) == 1 and listed == total:
+                return
+            if number < MAX_PASSES:
+                self.logger.info(
+                    "SdkAppId %d: campaigns were created or deleted while listing (TotalCount %s): listing again",
+                    self.sdk_app_id,
+                    " -> ".join(map(str, sorted(totals))),
+                )
+        self.logger.warning(
+            "SdkAppId %d: the list kept changing over %d passes; %d campaign(s) found",
+            self.sdk_app_id,
+            MAX_PASSES,
+            len(self.seen),
+        )
+
+    def _page(self, page: int) -> tuple[int, list[dict[str, Any]]]:
+        result = self.client.list_campaigns(self.sdk_app_id, page)
+        self.calls += 1
+        total = result.data.get("TotalCount")
+        entries = result.data.get("CampaignList", [])
+        if (
+            not isinstance(total, int)
+            or not isinstance(entries, list)
+            or not all(isinstance(e, dict) and isinstance(e.get("CampaignId"), int) for e in entries)
+        ):
+            raise TransportError(
+                f"the list of campaigns (page {page}) is not the shape the API documents (RequestId {result.request_id})",
+                http_status=200,
+            )
+        self.total = total
+        return total, entries

@@ -1,0 +1,146 @@
+"""Deletions: after a complete sync, campaigns loaded before and gone now are sent as deleted."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from ccc_emulator.data import CampaignStore
+from ccc_emulator.faults import FaultPlan
+
+from tap_ccc_campaign import idset
+from tap_ccc_campaign.deletions import Ledger
+from tap_ccc_campaign.errors import SyncFailedError
+from tests.helpers import STREAM, sync_in_process, tap_config
+
+
+def run(emulator, state=None, **overrides):
+    """(live records, deleted records, final stream state) of one in-process sync."""
+    config = tap_config(emulator, requests_per_second=400, **overrides)
+    if "campaign_ids" not in overrides:
+        del config["campaign_ids"]
+    sink: list[dict] = []
+    try:
+        sync_in_process(config, state=state, sink=sink)
+    finally:
+        run.last = sink
+    records = [m["record"] for m in sink if m["type"] == "RECORD"]
+    final = [m["value"] for m in sink if m["type"] == "STATE"][-1]
+    live = [r for r in records if "_sdc_deleted_at" not in r]
+    gone = [r for r in records if "_sdc_deleted_at" in r]
+    return live, gone, final
+
+
+def loaded(state, app=1400000000):
+    return idset.decode(state["bookmarks"][STREAM]["loaded"][str(app)])
+
+
+def move_the_world(store: CampaignStore) -> tuple[list[int], list[int], list[int]]:
+    ids = store.ids()
+    deleted = ids[3:13]
+    for cid in deleted:
+        store.delete(cid)
+    created = store.create(10)
+    changed = [cid for cid in store.ids()[20:60] if store.campaign(cid)["Status"] in (1, 2)][:5]
+    for cid in changed:
+        store.set_status(cid, 3, 1)
+    return deleted, created, changed
+
+
+def test_a_second_sync_marks_exactly_the_deleted_campaigns_and_loads_the_rest_as_they_are_now(start_emulator):
+    store = CampaignStore(count=80, id_step=4, order="shuffled")
+    emulator = start_emulator(store=store, rate_limit=None)
+    live, gone, state = run(emulator)
+    assert (len(live), gone) == (80, [])
+    deleted, created, changed = move_the_world(store)
+    live, gone, state = run(emulator, state)
+    assert sorted(r["CampaignId"] for r in gone) == deleted
+    assert all(set(r) == {"SdkAppId", "CampaignId", "_sdc_deleted_at"} for r in gone)
+    assert {r["CampaignId"]: r for r in live} == {
+        cid: {**store.campaign(cid), "SdkAppId": store.sdk_app_id} for cid in store.ids()
+    }
+    assert set(created) <= {r["CampaignId"] for r in live}
+    assert all(r["Status"] == 3 for r in live if r["CampaignId"] in changed)
+    assert loaded(state) == set(store.ids())
+    assert state["bookmarks"][STREAM]["last_sync"]["deleted"] == 10
+
+
+def test_a_sync_that_fails_marks_nothing_and_keeps_what_was_loaded(start_emulator):
+    store = CampaignStore(count=40)
+    emulator = start_emulator(store=store, rate_limit=None, faults=FaultPlan(persistent={2600: "dberror"}))
+    emulator.faults.persistent.clear()  # run 1 is clean
+    _, _, first = run(emulator)
+    for cid in store.ids()[:5]:
+        store.delete(cid)
+    emulator.faults.persistent[2600] = "dberror"
+    with pytest.raises(SyncFailedError):
+        run(emulator, first, max_attempts=1)
+    records = [m["record"] for m in run.last if m["type"] == "RECORD"]
+    assert not any("_sdc_deleted_at" in r for r in records)
+    state = [m["value"] for m in run.last if m["type"] == "STATE"][-1]
+    assert loaded(state) == loaded(first)
+    assert state["bookmarks"][STREAM]["last_sync"]["complete"] is False
+    # The next complete sync marks them.
+    emulator.faults.persistent.clear()
+    _, gone, _ = run(emulator, state)
+    assert sorted(r["CampaignId"] for r in gone) == list(range(2569, 2574))
+
+
+def test_a_campaign_the_list_did_not_show_is_read_again_not_marked(start_emulator):
+    class Forgetful(CampaignStore):
+        def listed_ids(self):
+            return [cid for cid in super().listed_ids() if cid not in self.hide]
+
+    store = Forgetful(count=30)
+    store.hide = set()
+    emulator = start_emulator(store=store, rate_limit=None)
+    _, _, state = run(emulator)
+    store.hide = {2575, 2580}  # a page slid past them: they exist but were not listed
+    store.delete(2590)
+    live, gone, state = run(emulator, state)
+    assert [r["CampaignId"] for r in gone] == [2590]
+    assert {2575, 2580} <= {r["CampaignId"] for r in live}
+    assert len(live) == 29
+    assert loaded(state) == set(store.ids())
+
+
+def test_a_campaign_that_comes_back_is_live_again(start_emulator):
+    store = CampaignStore(count=10)
+    emulator = start_emulator(store=store, rate_limit=None)
+    _, _, state = run(emulator)
+    store.delete(2572)
+    _, gone, state = run(emulator, state)
+    assert [r["CampaignId"] for r in gone] == [2572]
+    store.restore(2572)
+    live, gone, state = run(emulator, state)
+    assert gone == []
+    assert next(r for r in live if r["CampaignId"] == 2572) == {**store.campaign(2572), "SdkAppId": store.sdk_app_id}
+    assert 2572 in loaded(state)
+
+
+def test_in_id_mode_only_a_configured_campaign_loaded_before_and_answered_missing_is_marked(start_emulator):
+    store = CampaignStore(count=10)
+    emulator = start_emulator(store=store, rate_limit=None)
+    _, _, state = run(emulator, campaign_ids=[2569, 2570, 2571])
+    store.delete(2570)
+    store.delete(2575)  # never configured: not this run's business
+    live, gone, state = run(emulator, state, campaign_ids=[2569, 2570, 2571, 9999])
+    assert [r["CampaignId"] for r in gone] == [2570]  # 9999 never existed: skipped, not marked
+    assert [r["CampaignId"] for r in live] == [2569, 2571]
+    assert loaded(state) == {2569, 2571}
+
+
+def test_the_state_remembering_50000_campaigns_stays_under_1_mb():
+    rng = random.Random(5)
+    ids, current = [], 2569
+    for _ in range(50_000):
+        current += rng.randint(1, 50)
+        ids.append(current)
+    ledger = Ledger({})
+    ledger.emitted[1400000000].update(ids)
+    loaded_state = ledger.loaded_after((1400000000,), discovery=True)
+    size = len(json.dumps({"bookmarks": {STREAM: {"loaded": loaded_state}}}))
+    print(f"state for 50,000 campaigns: {size:,} bytes")
+    assert size < 1_000_000
+    assert idset.decode(loaded_state["1400000000"]) == set(ids)
