@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -16,21 +13,12 @@ from ccc_emulator.data import CampaignStore
 
 from tap_ccc_campaign.schema import load_schema
 from tests import postgres
+from tests.meltano import meltano
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-MELTANO = str(Path(sys.executable).with_name("meltano"))
-COLUMNS = list(load_schema()["properties"])
-
-
-def meltano(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    full = {**os.environ, "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false", **env}
-    done = subprocess.run(
-        [MELTANO, *args], cwd=ROOT, env=full, capture_output=True, text=True, timeout=900, check=False
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    return done
+COLUMNS = [c for c in load_schema()["properties"] if c != "_sdc_deleted_at"]
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +85,99 @@ def test_meltano_config_lists_every_setting_with_its_description(installed):
     for setting in definition["settings"]:
         assert setting["name"] in listing
         assert setting["description"].split(".")[0] in " ".join(listing.split())
+
+
+def duckdb_rows(path: str) -> dict[int, tuple]:
+    with duckdb.connect(path, read_only=True) as db:
+        found = db.execute("select campaignid, status, name, _sdc_deleted_at from ccc.predictive_dialing_campaigns")
+        return {row[0]: row[1:] for row in found.fetchall()}
+
+
+def postgres_rows(server) -> dict[int, tuple]:
+    with psycopg.connect(host=server.host, port=server.port, user=server.user, dbname=server.database) as db:
+        found = db.execute(
+            'select "CampaignId", "Status", "Name", "_sdc_deleted_at" from ccc.predictive_dialing_campaigns'
+        )
+        return {row[0]: row[1:] for row in found.fetchall()}
+
+
+def three_runs_with_deletions(run, rows, emulator) -> None:
+    """Run 1 loads the app; the world moves on; run 2 marks the deleted; run 3 fails and marks nothing new."""
+    store = emulator.store
+    run(expect_success=True)
+    first = rows()
+    assert sorted(first) == store.ids()
+    assert all(deleted is None for _, _, deleted in first.values())
+
+    deleted = store.ids()[5:15]
+    for cid in deleted:
+        store.delete(cid)
+    created = store.create(10)
+    started = [cid for cid in store.ids() if store.campaign(cid)["Status"] == 0][:3]
+    for cid in started:
+        store.set_status(cid, 1)
+    run(expect_success=True)
+    second = rows()
+    for cid in store.ids():  # every live campaign live, with its values as they are now
+        status, name, deleted_at = second[cid]
+        assert (status, name, deleted_at) == (store.campaign(cid)["Status"], store.campaign(cid)["Name"], None)
+    assert set(created) <= set(second)
+    for cid in deleted:
+        status, name, deleted_at = second[cid]
+        assert deleted_at is not None, f"campaign {cid} is gone but not marked deleted"
+        # What README says a deleted row holds: the keys and the flag; the settings are gone.
+        assert (status, name) == (None, None)
+    assert len(second) == len(store.ids()) + len(deleted)
+
+    gone_later = store.ids()[-3:]
+    for cid in gone_later:
+        store.delete(cid)
+    emulator.faults.persistent[store.ids()[0]] = "dberror"  # run 3 fails on one campaign
+    run(expect_success=False)
+    third = rows()
+    for cid in gone_later:
+        assert third[cid][2] is None, "a sync that failed marked a campaign deleted"
+    assert {cid for cid, row in third.items() if row[2] is not None} == set(deleted)
+
+
+@pytest.fixture
+def discovery_env(start_emulator, tmp_path):
+    emulator = start_emulator(store=CampaignStore(count=60, id_step=5, order="shuffled"))
+    env = {
+        "TAP_CCC_CAMPAIGN_API_URL": emulator.url,
+        "TAP_CCC_CAMPAIGN_MAX_ATTEMPTS": "2",
+        "MELTANO_STATE_BACKEND_URI": f"file://{tmp_path}/state",
+        "TARGET_DUCKDB_FILEPATH": str(tmp_path / "warehouse.duckdb"),
+    }
+    return emulator, env
+
+
+def test_deleted_campaigns_are_marked_in_duckdb_only_after_a_complete_sync(installed, discovery_env):
+    emulator, env = discovery_env
+
+    def run(*, expect_success: bool) -> None:
+        done = meltano("--environment=demo", "run", "tap-ccc-campaign", "target-duckdb", env=env, check=False)
+        assert (done.returncode == 0) == expect_success, done.stderr[-3000:]
+
+    three_runs_with_deletions(run, lambda: duckdb_rows(env["TARGET_DUCKDB_FILEPATH"]), emulator)
+
+
+def test_deleted_campaigns_are_marked_in_postgres_only_after_a_complete_sync(installed, discovery_env):
+    bin_dir = postgres.server_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server binaries are not installed (scripts/ensure_postgres.sh installs them)")
+    emulator, env = discovery_env
+    with postgres.running_server(bin_dir) as server:
+
+        def run(*, expect_success: bool) -> None:
+            done = meltano(
+                "--environment=demo",
+                "run",
+                "tap-ccc-campaign",
+                "target-postgres",
+                env={**env, **server.env()},
+                check=False,
+            )
+            assert (done.returncode == 0) == expect_success, done.stderr[-3000:]
+
+        three_runs_with_deletions(run, lambda: postgres_rows(server), emulator)
