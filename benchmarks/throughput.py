@@ -8,10 +8,13 @@
    rejections, wall time, p50/p99 call latency, peak RSS.
 2. The same figures for a one-at-a-time baseline (one signed call after another, as a plain
    loop or a loop of tccli calls does), on 100 campaigns.
-3. Two taps at once on one account (one emulator, 20/s), each told 20/s, 400 campaigns each:
+3. Discovery: no campaign_ids, 2,000 campaigns (sparse ids, shuffled list) at 250 ms: wall time
+   against the N/20 s floor, and calls per action (the list should cost ceil(N/100) calls, read
+   while the settings are being read, not before).
+4. Two taps at once on one account (one emulator, 20/s), each told 20/s, 400 campaigns each:
    both must finish with every record; printed: rejections (the taps back off on
    RequestLimitExceeded) and the peak calls in any trailing second at the server.
-4. Peak RSS of the tap at 1,000 and at 20,000 campaigns (no latency, limit raised), to show
+5. Peak RSS of the tap at 1,000 and at 20,000 campaigns (no latency, limit raised), to show
    memory stays flat.
 
 Run it beside busy loops to see pacing on a loaded machine, as CI's often is:
@@ -70,7 +73,7 @@ class Result:
 
 
 @contextmanager
-def emulator(campaigns: int, latency_ms: int, rate_limit: int):
+def emulator(campaigns: int, latency_ms: int, rate_limit: int, *extra: str):
     with tempfile.TemporaryDirectory() as work:
         port_file = Path(work) / "port"
         process = subprocess.Popen(
@@ -86,6 +89,7 @@ def emulator(campaigns: int, latency_ms: int, rate_limit: int):
                 str(latency_ms),
                 "--rate-limit",
                 str(rate_limit),
+                *extra,
             ],
             stdout=subprocess.DEVNULL,
         )
@@ -150,21 +154,20 @@ def run_together(commands: list[list[str]]) -> list[int]:
     return [sum(1 for line in out.splitlines() if line.startswith('{"type":"RECORD"')) for out in outputs]
 
 
-def tap(url: str, ids: list[int], rate: float, work: Path) -> list[str]:
+def tap(url: str, ids: list[int] | None, rate: float, work: Path) -> list[str]:
+    """The tap reading ``ids``, or discovering every campaign when ids is None."""
     work.mkdir(exist_ok=True)
-    config = work / f"config-{len(ids)}.json"
-    config.write_text(
-        json.dumps(
-            {
-                "secret_id": DEMO_ID,
-                "secret_key": DEMO_KEY,
-                "sdk_app_id": 1400000000,
-                "campaign_ids": ids,
-                "api_url": url,
-                "requests_per_second": rate,
-            }
-        )
-    )
+    config = work / f"config-{len(ids) if ids is not None else 'discovery'}.json"
+    settings = {
+        "secret_id": DEMO_ID,
+        "secret_key": DEMO_KEY,
+        "sdk_app_id": 1400000000,
+        "api_url": url,
+        "requests_per_second": rate,
+    }
+    if ids is not None:
+        settings["campaign_ids"] = ids
+    config.write_text(json.dumps(settings))
     return [str(BIN / "tap-ccc-campaign"), "--config", str(config)]
 
 
@@ -200,6 +203,11 @@ def main() -> None:
             ids = json.dumps(list(range(first, first + baseline_n)))
             base = measure("one-at-a-time, 250 ms", [sys.executable, "-c", BASELINE, url, ids], url, baseline_n)
             show(base, 20)
+        discovered = 500 if args.quick else 2_000
+        with emulator(discovered, 250, 20, "--id-step", "9", "--list-order", "shuffled") as url:
+            found = measure("discovery, 250 ms, 20/s", tap(url, None, 20, work / "d"), url, discovered)
+            show(found, 20)
+            per_action = fetch(url + "/_emulator/stats")["requests"]
         shared_n = 100 if args.quick else 400
         with emulator(shared_n, 50, 20) as url:
             ids = list(range(first, first + shared_n))
@@ -232,6 +240,13 @@ def main() -> None:
     print(
         f"speed-up over one-at-a-time: {tap_result.rate / base.rate:.1f}x "
         f"(one-at-a-time would take {paced / base.rate:.0f} s for {paced:,} campaigns; the tap took {tap_result.wall:.0f} s)"
+    )
+    floor = discovered / 20
+    print(
+        f"discovery of {discovered:,} campaigns: {found.wall:.1f} s against the N/20 floor of {floor:.0f} s "
+        f"(ratio {found.wall / floor:.3f}); calls: "
+        + ", ".join(f"{action} {count}" for action, count in sorted(per_action.items()))
+        + f" (list floor ceil(N/100) = {-(-discovered // 100)})"
     )
     print(
         f"two taps sharing one account: {sum(shared)} of {2 * shared_n} records, "

@@ -35,11 +35,14 @@ def main(path: str, state_json: str | None = None) -> None:
         table = "ccc.predictive_dialing_campaigns"
         if state_json:
             check_rows(db, table, state_json)
-        total, distinct = db.execute(f"select count(*), count(distinct campaignid) from {table}").fetchone()
-        print(f"\n{path}: {table} holds {total} rows for {distinct} campaigns\n")
+        total, distinct, deleted = db.execute(
+            f"select count(*), count(distinct campaignid), count(_sdc_deleted_at) from {table}"
+        ).fetchone()
+        print(f"\n{path}: {table} holds {total} rows for {distinct} campaigns ({deleted} marked deleted)\n")
         print(f"{'Status':<14}{'campaigns':>10}{'avg priority':>14}{'avg abandon %':>15}")
         rows = db.execute(
-            f"select status, count(*), avg(priority), avg(expectedabandonrate) from {table} group by 1 order by 1"
+            f"select status, count(*), avg(priority), avg(expectedabandonrate) from {table} "
+            "where _sdc_deleted_at is null group by 1 order by 1"
         ).fetchall()
         for status, count, priority, abandon in rows:
             print(f"{STATUS.get(status, status):<14}{count:>10}{priority:>14.1f}{abandon:>15.1f}")

@@ -20,12 +20,12 @@ def warehouse(tmp_path) -> str:
         db.execute("create schema ccc")
         db.execute(
             "create table ccc.predictive_dialing_campaigns (campaignid bigint, name varchar, status bigint, "
-            "priority bigint, expectedabandonrate bigint, _sdc_extracted_at timestamp)"
+            "priority bigint, expectedabandonrate bigint, _sdc_extracted_at timestamp, _sdc_deleted_at varchar)"
         )
         db.execute(
             "insert into ccc.predictive_dialing_campaigns values "
-            "(1, 'old run', 4, 1, 5, '2026-11-27 10:00:00'), "
-            "(2, 'a', 1, 2, 10, '2026-11-28 13:52:40'), (3, 'b', 0, 3, 20, '2026-11-28 13:52:41')"
+            "(1, 'old run', 4, 1, 5, '2026-11-27 10:00:00', null), "
+            "(2, 'a', 1, 2, 10, '2026-11-28 13:52:40', null), (3, 'b', 0, 3, 20, '2026-11-28 13:52:41', null)"
         )
     return path
 
@@ -49,7 +49,7 @@ def summary(warehouse: str, emitted: int) -> subprocess.CompletedProcess:
 def test_rows_of_the_last_run_equal_to_what_was_emitted_pass(warehouse):
     done = summary(warehouse, 2)
     assert done.returncode == 0, done.stderr
-    assert "holds 3 rows for 3 campaigns" in done.stdout
+    assert "holds 3 rows for 3 campaigns (0 marked deleted)" in done.stdout
 
 
 def test_a_lost_row_fails_loudly(warehouse):
