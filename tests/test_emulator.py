@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 
@@ -207,3 +208,55 @@ def test_keep_alive_reuses_one_connection(emulator):
         )
     pool = next(iter(session.adapters["http://"].poolmanager.pools._container.values()))
     assert pool.num_connections == 1
+
+
+def test_sparse_ids_are_increasing_with_gaps_up_to_the_step():
+    store = CampaignStore(count=200, id_step=9, seed=3)
+    ids = store.ids()
+    gaps = [b - a for a, b in itertools.pairwise(ids)]
+    assert min(gaps) >= 1
+    assert max(gaps) <= 9
+    assert len(set(gaps)) > 1
+
+
+@pytest.mark.parametrize("order", ["id", "reverse", "shuffled"])
+def test_the_list_holds_every_campaign_once_in_the_chosen_order(order):
+    store = CampaignStore(count=50, order=order, seed=1)
+    listed = store.listed_ids()
+    assert sorted(listed) == store.ids()
+    assert (listed == store.ids()) == (order == "id")
+    assert (listed == store.ids()[::-1]) == (order == "reverse")
+
+
+def test_the_world_moves_on_by_the_apis_rules():
+    store = CampaignStore(count=20)
+    new = store.create(2)
+    assert new[0] > max(store.ids()[:-2])
+    assert all(store.campaign(cid)["Status"] == 0 for cid in new)
+    store.edit(new[0], Priority=1)  # not started: settings may change
+    assert store.campaign(new[0])["Priority"] == 1
+    store.set_status(new[0], 1)
+    with pytest.raises(ValueError, match="cannot change"):
+        store.edit(new[0], Priority=2)  # started: they may not
+    store.set_status(new[0], 4)
+    with pytest.raises(ValueError, match="cannot become"):
+        store.set_status(new[0], 1)  # finished is terminal
+    store.delete(2570)
+    assert not store.has(2570)
+    assert 2570 not in store.listed_ids()
+    store.restore(2570)
+    assert store.has(2570)
+
+
+def test_each_app_answers_for_its_own_campaigns(start_emulator):
+    apps = [CampaignStore(sdk_app_id=1400000000 + n, count=3, first_id=10 * (n + 1)) for n in range(2)]
+    emulator = start_emulator(stores=apps)
+    listing = post(
+        emulator, "DescribePredictiveDialingCampaigns", {"SdkAppId": 1400000001, "PageSize": 10, "PageNumber": 0}
+    )
+    assert [c["CampaignId"] for c in listing.json()["Response"]["CampaignList"]] == [20, 21, 22]
+    wrong_app = post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 20})
+    assert error_code(wrong_app) == "InvalidParameterValue"
+    assert error_code(
+        post(emulator, "DescribePredictiveDialingCampaigns", {"SdkAppId": 7, "PageSize": 10, "PageNumber": 0})
+    ) == ("InvalidParameterValue.InstanceNotExist")
