@@ -126,6 +126,15 @@ SCHEMA = th.PropertiesList(
         description="Most seconds one campaign may spend waiting between its attempts.",
     ),
     th.Property(
+        "log_request_metrics",
+        th.BooleanType,
+        default=False,
+        description="Log a METRIC line (singer-sdk's http_request_duration timer, with the action, "
+        "HTTP status and Tencent error code) for every API call. Off by default: the per-stream "
+        "METRIC lines (request count, record count, sync duration) and a progress line every 15 s "
+        "say how a sync goes without one line per call.",
+    ),
+    th.Property(
         "retry_backoff_seconds",
         th.NumberType(minimum=0),
         default=1,
@@ -308,6 +317,7 @@ class Settings:
     max_attempts: int
     max_retry_seconds: float
     retry_backoff_seconds: float
+    log_request_metrics: bool = False
 
     @property
     def workers(self) -> int:
@@ -349,4 +359,5 @@ class Settings:
             max_attempts=int(config.get("max_attempts", 5)),
             max_retry_seconds=float(config.get("max_retry_seconds", 120)),
             retry_backoff_seconds=float(config.get("retry_backoff_seconds", 1)),
+            log_request_metrics=bool(config.get("log_request_metrics", False)),
         )

@@ -1,8 +1,9 @@
-"""Progress lines for long syncs: done / total, rate and ETA, every few seconds."""
+"""Progress lines for long syncs: done / total, calls per second against the limit, ETA; every 15 s."""
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -20,16 +21,24 @@ class Progress:
         total: int,
         logger: logging.Logger,
         *,
-        interval: float = 5.0,
+        limit: float | None = None,
+        interval: float = 15.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.total = total
         self.done = 0
+        self.calls = 0  # API calls sent, retries and list pages included
+        self._limit = limit
+        self._lock = threading.Lock()
         self._logger = logger
         self._interval = interval
         self._clock = clock
         self._started = clock()
         self._last = self._started
+
+    def called(self) -> None:
+        with self._lock:  # workers report their calls from their own threads
+            self.calls += 1
 
     def advance(self) -> None:
         self.done += 1
@@ -42,8 +51,9 @@ class Progress:
         elapsed = max((now if now is not None else self._clock()) - self._started, 1e-9)
         rate = self.done / elapsed
         eta = (self.total - self.done) / rate if rate > 0 else float("inf")
+        limit = f" (limit {self._limit:g}/s per action)" if self._limit else ""
         return (
             f"progress: {self.done}/{self.total} campaigns ({100 * self.done / max(self.total, 1):.1f}%), "
-            f"{rate:.1f}/s, elapsed {_duration(elapsed)}, "
+            f"{self.calls / elapsed:.1f} calls/s{limit}, elapsed {_duration(elapsed)}, "
             f"ETA {_duration(eta) if eta != float('inf') else 'unknown'}"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime
@@ -45,29 +46,32 @@ class PredictiveDialingCampaignsStream(Stream):
     def __init__(self, tap: Tap, **kwargs: Any) -> None:
         super().__init__(tap=tap, **kwargs)
         self._state_writer = tap.state_writer
+        self._told = _ToldOnce()
+        self.logger.addFilter(self._told)
 
     def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
         try:
             yield from self._sync()
         except GeneratorExit:
             raise
-        except BaseException:
+        except BaseException as exc:
             # A failed or stopped sync still tells the target how far it got (complete: false).
             with contextlib.suppress(TapError, OSError, ValueError):
                 self._state_writer.write_state(self.tap_state)
+            self._told.error = isinstance(exc, TapError)
             raise
 
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
         checker = RecordChecker(self.schema, self.logger)
-        client = self._client(settings)
+        progress = Progress(0, self.logger, limit=settings.requests_per_second)
+        client = self._client(settings, progress)
         pool: OrderedPool[Campaign, CallResult] = OrderedPool(
             lambda campaign: client.describe_campaign(*campaign),
             workers=settings.workers,
             window=settings.workers * 2,
         )
-        known = len(settings.sdk_app_ids) * len(settings.campaign_ids)
-        progress = Progress(known, self.logger)
+        progress.total = len(settings.sdk_app_ids) * len(settings.campaign_ids)
         failures = Failures()
         # Not a resume point (every run reads every campaign, see README): a record of
         # how far this sync got, so a scheduler or a person can see it in STATE.
@@ -208,7 +212,12 @@ class PredictiveDialingCampaignsStream(Stream):
             progress.total += len(listing.seen) - counted
             last_sync["campaigns"] = progress.total
 
-    def _client(self, settings: Settings) -> CCCClient:
+    def _client(self, settings: Settings, progress: Progress) -> CCCClient:
+        def on_attempt(action: str, status: int | None, seconds: float, error: BaseException | None) -> None:
+            progress.called()
+            if settings.log_request_metrics:
+                self._log_attempt(action, status, seconds, error)
+
         return CCCClient(
             api_url=settings.api_url,
             credentials=settings.credentials,
@@ -222,7 +231,7 @@ class PredictiveDialingCampaignsStream(Stream):
                 max_total_wait=settings.max_retry_seconds,
             ),
             pool_size=settings.workers,
-            on_attempt=self._log_attempt,
+            on_attempt=on_attempt,
         )
 
     def _log_attempt(self, action: str, status: int | None, seconds: float, error: BaseException | None) -> None:
@@ -301,6 +310,16 @@ class PredictiveDialingCampaignsStream(Stream):
         checker.note_undocumented(record)
         ledger.emitted[sdk_app_id].add(campaign_id)
         return record
+
+
+class _ToldOnce(logging.Filter):
+    """Drops singer-sdk's generic "An unhandled error occurred" line when the error is one of ours:
+    the CLI prints it as one line that already says what happened."""
+
+    error = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (self.error and record.msg == "An unhandled error occurred while syncing '%s'")
 
 
 def _unreachable(settings: Settings, error: TransportError) -> FatalRunError:

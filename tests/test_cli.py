@@ -67,6 +67,7 @@ def test_a_wrong_key_is_one_line_with_code_and_request_id(emulator, tmp_path):
     assert line.startswith("tap-ccc-campaign: error: AuthFailure.SignatureFailure: ")
     assert "(RequestId " in line
     assert "Traceback" not in run.stderr
+    assert "An unhandled error occurred" not in run.stderr  # the one line says it all
 
 
 def test_an_unreachable_api_url_names_it(tmp_path):
@@ -225,3 +226,16 @@ def test_a_target_that_stops_reading_ends_the_tap_with_one_line(emulator, tmp_pa
         "see the loader's log"
     )
     assert "Traceback" not in stderr
+
+
+def test_a_sync_logs_no_line_per_call_by_default(emulator, tmp_path):
+    run = run_tap(tap_config(emulator, list(emulator.store.ids())[:50]), tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "http_request_duration" not in run.stderr
+    assert run.stderr.count("METRIC") <= 5  # singer-sdk's per-stream counters and timers only
+
+
+def test_per_call_metrics_are_one_setting_away(emulator, tmp_path):
+    run = run_tap(tap_config(emulator, list(emulator.store.ids())[:5], log_request_metrics=True), tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stderr.count("http_request_duration") == 5

@@ -64,13 +64,13 @@ def test_throttling_answers_are_retried_beyond_max_attempts_and_nothing_is_lost(
 
 
 def test_progress_is_logged_on_a_long_run(start_emulator, tmp_path):
-    # 140 campaigns at 20/s take at least 6 s (the limiter's floor), past the 5 s progress interval.
-    emulator = start_emulator(store=CampaignStore(count=140), rate_limit=20)
+    # 330 campaigns at 20/s take at least 16 s (the pacer's floor), past the 15 s progress interval.
+    emulator = start_emulator(store=CampaignStore(count=330), rate_limit=20)
     run = run_tap(tap_config(emulator), tmp_path)
     progress = [line for line in run.stderr.splitlines() if "progress: " in line]
     assert progress, run.stderr[-1500:]
-    assert "/140 campaigns" in progress[0]
-    assert "/s" in progress[0]
+    assert "/330 campaigns" in progress[0]
+    assert "calls/s (limit 20/s per action)" in progress[0]
     assert "ETA" in progress[0]
 
 
