@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tap_ccc_campaign.throttle import DECREASE, FLOOR_RATE, Interrupted, Pacer, Slot
+from tests.pacing import peak_in_any_second
 
 MAX_WAITS = 100_000  # every loop below is bounded: a limiter that never grants fails, it does not hang
 
@@ -46,15 +47,6 @@ def test_calls_are_spaced_one_interval_apart_from_their_send_times():
     assert limiter.delay() == pytest.approx(0.05)
     clock.now += 0.05
     assert limiter.delay() == 0.0
-
-
-def peak_in_any_second(stamps: list[float]) -> int:
-    peak, first = 0, 0
-    for last, at in enumerate(stamps):
-        while at - stamps[first] >= 1.0:
-            first += 1
-        peak = max(peak, last - first + 1)
-    return peak
 
 
 @settings(max_examples=200, deadline=None)
