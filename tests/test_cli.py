@@ -31,6 +31,7 @@ def test_about_markdown_documents_every_setting(tmp_path):
         "secret_key",
         "token",
         "sdk_app_id",
+        "sdk_app_ids",
         "campaign_ids",
         "api_url",
         "region",
@@ -40,8 +41,10 @@ def test_about_markdown_documents_every_setting(tmp_path):
         "max_attempts",
         "max_retry_seconds",
         "retry_backoff_seconds",
+        "log_request_metrics",
     ):
         assert f"| {setting} |" in run.stdout
+    assert "the ids apply to each app" in run.stdout
 
 
 def test_discover_prints_the_catalog(tmp_path):
