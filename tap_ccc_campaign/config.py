@@ -126,6 +126,22 @@ SCHEMA = th.PropertiesList(
         description="Most seconds one campaign may spend waiting between its attempts.",
     ),
     th.Property(
+        "full_refresh",
+        th.BooleanType,
+        default=False,
+        description="Read every campaign's settings again, even those that cannot have changed. By "
+        "default a discovery sync reads a campaign only when it is new, not yet started (its settings "
+        "are still editable), or its list entry (Name, Status, StatusReason, Priority, SkillGroupId) "
+        "differs from what the last complete sync saw; the others keep the row already loaded.",
+    ),
+    th.Property(
+        "full_refresh_days",
+        th.IntegerType(minimum=0),
+        default=7,
+        description="A discovery sync reads everything again when the last full one is older than this "
+        "many days (0: every sync is full).",
+    ),
+    th.Property(
         "log_request_metrics",
         th.BooleanType,
         default=False,
@@ -318,6 +334,8 @@ class Settings:
     max_retry_seconds: float
     retry_backoff_seconds: float
     log_request_metrics: bool = False
+    full_refresh: bool = False
+    full_refresh_days: int = 7
 
     @property
     def workers(self) -> int:
@@ -360,4 +378,6 @@ class Settings:
             max_retry_seconds=float(config.get("max_retry_seconds", 120)),
             retry_backoff_seconds=float(config.get("retry_backoff_seconds", 1)),
             log_request_metrics=bool(config.get("log_request_metrics", False)),
+            full_refresh=bool(config.get("full_refresh", False)),
+            full_refresh_days=int(config.get("full_refresh_days", 7)),
         )

@@ -33,3 +33,35 @@ def decode(encoded: str) -> set[int]:
         current += int(part, 16)
         ids.add(current)
     return ids
+
+
+MAP_PREFIX = "z2:"
+
+
+def encode_map(values: dict[int, int]) -> str:
+    """Ids with a small non-negative integer each (a fingerprint), as one short string."""
+    ordered = sorted(values)
+    previous = 0
+    parts = []
+    for key in ordered:
+        parts.append(f"{key - previous:x}:{values[key]:x}")
+        previous = key
+    return MAP_PREFIX + base64.b64encode(zlib.compress(",".join(parts).encode("ascii"), 9)).decode("ascii")
+
+
+def decode_map(encoded: str) -> dict[int, int]:
+    """What ``encode_map`` made; an id set (``encode``) reads as ids with 0 each."""
+    if encoded.startswith(PREFIX):
+        return dict.fromkeys(decode(encoded), 0)
+    if not encoded.startswith(MAP_PREFIX):
+        raise ValueError("not an id map")
+    try:
+        text = zlib.decompress(base64.b64decode(encoded[len(MAP_PREFIX) :], validate=True)).decode("ascii")
+        values, current = {}, 0
+        for part in filter(None, text.split(",")):
+            delta, value = part.split(":")
+            current += int(delta, 16)
+            values[current] = int(value, 16)
+    except (zlib.error, ValueError, UnicodeDecodeError) as exc:
+        raise ValueError("not an id map") from exc
+    return values

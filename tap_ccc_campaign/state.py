@@ -12,7 +12,7 @@ from typing import Any
 from tap_ccc_campaign import idset
 from tap_ccc_campaign.errors import ConfigError
 
-STREAM_KEYS = {"predictive_dialing_campaigns": {"last_sync", "loaded"}}
+STREAM_KEYS = {"predictive_dialing_campaigns": {"last_sync", "loaded", "last_full_refresh"}}
 
 
 def parse(text: str, source: str = "--state") -> dict[str, Any]:
@@ -55,7 +55,7 @@ def _is_id_set(app: str, value: object) -> bool:
     if not app.isdigit() or not isinstance(value, str):
         return False
     try:
-        idset.decode(value)
+        idset.decode_map(value)
     except ValueError:
         return False
     return True

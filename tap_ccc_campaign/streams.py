@@ -14,7 +14,7 @@ from singer_sdk import Stream, Tap, metrics
 from tap_ccc_campaign.client import CallResult, CCCClient, RetryPolicy
 from tap_ccc_campaign.concurrency import OrderedPool
 from tap_ccc_campaign.config import Settings
-from tap_ccc_campaign.deletions import Ledger
+from tap_ccc_campaign.deletions import Ledger, fingerprint
 from tap_ccc_campaign.discovery import Listing
 from tap_ccc_campaign.errors import (
     APIError,
@@ -85,9 +85,15 @@ class PredictiveDialingCampaignsStream(Stream):
         }
         # Until this sync completes, the ids loaded by the last complete one stay as they were.
         loaded = dict(self.stream_state.get("loaded") or {})
+        last_full = self.stream_state.get("last_full_refresh")
         ledger = Ledger(loaded)
+        full = _full_refresh(settings, loaded, last_full, last_sync["started_at"])
+        last_sync["full_refresh"] = full
+        last_sync["skipped_unchanged"] = 0
         self.stream_state.clear()
         self.stream_state.update(last_sync=last_sync, loaded=loaded)
+        if last_full:
+            self.stream_state["last_full_refresh"] = last_full
         apps = ", ".join(map(str, settings.sdk_app_ids))
         if settings.discovery:
             self.logger.info(
@@ -110,7 +116,7 @@ class PredictiveDialingCampaignsStream(Stream):
         error: BaseException | None = None
         try:
             with metrics.http_request_counter(self.name, endpoint=client.api_url) as requests_made:
-                campaigns = self._campaigns(settings, client, listings, progress, last_sync)
+                campaigns = self._campaigns(settings, client, listings, progress, last_sync, ledger, full=full)
                 # One campaign at a time until the API has answered once: a dead endpoint costs one call's retries.
                 for campaign, future in pool.map(campaigns, one_at_a_time=lambda: not client.answered.is_set()):
                     requests_made.increment(_attempts(future))
@@ -144,6 +150,8 @@ class PredictiveDialingCampaignsStream(Stream):
         last_sync["complete"] = not failures
         if not failures:
             self.stream_state["loaded"] = ledger.loaded_after(settings.sdk_app_ids, discovery=settings.discovery)
+            if full:
+                self.stream_state["last_full_refresh"] = last_sync["started_at"]
         list_calls = sum(listing.calls for listing in listings)
         self.logger.info(
             "Done: %d campaign(s) emitted, %d skipped as not found, %d failed%s; %s",
@@ -179,9 +187,13 @@ class PredictiveDialingCampaignsStream(Stream):
         listings: list[Listing],
         progress: Progress,
         last_sync: dict[str, Any],
+        ledger: Ledger,
+        *,
+        full: bool,
     ) -> Iterator[Campaign]:
         """(SdkAppId, CampaignId) of every campaign to read: the configured ids of each app, or,
-        in discovery, each app's list, read page by page as the pool asks for more."""
+        in discovery, each app's list, read page by page as the pool asks for more, less the
+        campaigns that cannot have changed since the last complete sync (unless ``full``)."""
         for sdk_app_id in settings.sdk_app_ids:
             if not settings.discovery:
                 yield from ((sdk_app_id, cid) for cid in settings.campaign_ids)
@@ -196,7 +208,15 @@ class PredictiveDialingCampaignsStream(Stream):
                         progress.total += listing.total - counted
                         counted = listing.total
                         last_sync["campaigns"] = progress.total
-                    yield sdk_app_id, entry["CampaignId"]
+                    campaign_id = entry["CampaignId"]
+                    print_now = fingerprint(entry)
+                    ledger.listed[sdk_app_id][campaign_id] = print_now
+                    if not full and ledger.unchanged(sdk_app_id, campaign_id, print_now):
+                        ledger.found(sdk_app_id, campaign_id)  # the row loaded before is still right
+                        last_sync["skipped_unchanged"] += 1
+                        progress.total -= 1
+                        continue
+                    yield sdk_app_id, campaign_id
             except APIError as exc:
                 if exc.disposition is Disposition.FATAL:
                     raise FatalRunError(f"{exc} while listing the campaigns of SdkAppId {sdk_app_id}") from None
@@ -308,7 +328,7 @@ class PredictiveDialingCampaignsStream(Stream):
             self.logger.error("Campaign %s not emitted, schema check failed: %s", label, "; ".join(problems))
             return None
         checker.note_undocumented(record)
-        ledger.emitted[sdk_app_id].add(campaign_id)
+        ledger.found(sdk_app_id, campaign_id)
         return record
 
 
@@ -320,6 +340,18 @@ class _ToldOnce(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (self.error and record.msg == "An unhandled error occurred while syncing '%s'")
+
+
+def _full_refresh(settings: Settings, loaded: dict[str, str], last_full: str | None, started_at: str) -> bool:
+    """Whether this sync reads every campaign: asked for, nothing loaded yet, ids given, or the last
+    full sync is older than full_refresh_days."""
+    if settings.full_refresh or not settings.discovery or not loaded or not isinstance(last_full, str):
+        return True
+    try:
+        age = datetime.fromisoformat(started_at) - datetime.fromisoformat(last_full)
+    except ValueError:
+        return True
+    return age.total_seconds() >= settings.full_refresh_days * 86400
 
 
 def _unreachable(settings: Settings, error: TransportError) -> FatalRunError:

@@ -151,7 +151,9 @@ def three_runs_with_deletions(run, rows, emulator) -> None:
     gone_later = store.ids()[-3:]
     for cid in gone_later:
         store.delete(cid)
-    emulator.faults.persistent[store.ids()[0]] = "dberror"  # run 3 fails on one campaign
+    # Run 3 fails on one campaign; a not-started one, which every sync reads again.
+    not_started = next(cid for cid in store.ids() if store.campaign(cid)["Status"] == 0)
+    emulator.faults.persistent[not_started] = "dberror"
     run(expect_success=False)
     third = rows()
     for cid in gone_later:
