@@ -154,8 +154,9 @@ class PredictiveDialingCampaignsStream(Stream):
                 self.stream_state["last_full_refresh"] = last_sync["started_at"]
         list_calls = sum(listing.calls for listing in listings)
         self.logger.info(
-            "Done: %d campaign(s) emitted, %d skipped as not found, %d failed%s; %s",
+            "Done: %d campaign(s) emitted, %d skipped as unchanged, %d skipped as not found, %d failed%s; %s",
             last_sync["emitted"],
+            last_sync["skipped_unchanged"],
             progress.done - last_sync["emitted"] - failures.count,
             failures.count,
             f", {list_calls} list call(s)" if settings.discovery else "",
