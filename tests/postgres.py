@@ -16,6 +16,13 @@ from pathlib import Path
 from tests.helpers import free_port
 
 
+def _runuser() -> str:
+    """runuser lives in /usr/sbin, which a minimal PATH may leave out."""
+    return shutil.which("runuser") or next(
+        (p for p in ("/usr/sbin/runuser", "/sbin/runuser") if os.path.exists(p)), "runuser"
+    )
+
+
 def server_bin() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     return Path(found[-1]).parent if found else None
@@ -43,7 +50,7 @@ def running_server(bin_dir: Path) -> Iterator[Server]:
     # PostgreSQL refuses to run as root: run it as the 'postgres' account Debian creates.
     as_root = os.geteuid() == 0
     account = pwd.getpwnam("postgres") if as_root else None
-    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+    prefix = [_runuser(), "-u", "postgres", "--"] if as_root else []
     base = Path(tempfile.mkdtemp(prefix="tap-ccc-pg-"))
     data = base / "data"
     if account:
