@@ -221,15 +221,11 @@ class PredictiveDialingCampaignsStream(Stream):
             except APIError as exc:
                 if exc.disposition is Disposition.FATAL:
                     raise FatalRunError(f"{exc} while listing the campaigns of SdkAppId {sdk_app_id}") from None
-                raise FatalRunError(
-                    f"listing the campaigns of SdkAppId {sdk_app_id} failed: {exc} (after {exc.attempts} attempt(s))"
-                ) from None
+                raise _listing_failed(sdk_app_id, exc) from None
             except TransportError as exc:
                 if not client.answered.is_set() or exc.fatal:
                     raise _unreachable(settings, exc) from None
-                raise FatalRunError(
-                    f"listing the campaigns of SdkAppId {sdk_app_id} failed: {exc} (after {exc.attempts} attempt(s))"
-                ) from None
+                raise _listing_failed(sdk_app_id, exc) from None
             progress.total += len(listing.seen) - counted
             last_sync["campaigns"] = progress.total
 
@@ -279,8 +275,8 @@ class PredictiveDialingCampaignsStream(Stream):
     ) -> dict[str, Any] | None:
         """The record for one campaign, or None when it is skipped or failed (failures says which)."""
         sdk_app_id, campaign_id = campaign
-        name = f"campaign {campaign_id}" + (f" of SdkAppId {sdk_app_id}" if several_apps else "")
         label = str(campaign_id) + (f" of SdkAppId {sdk_app_id}" if several_apps else "")
+        name = f"campaign {label}"
         error = future.exception()
         if isinstance(error, APIError):
             disposition = error.disposition
@@ -353,6 +349,12 @@ def _full_refresh(settings: Settings, loaded: dict[str, str], last_full: str | N
     except ValueError:
         return True
     return age.total_seconds() >= settings.full_refresh_days * 86400
+
+
+def _listing_failed(sdk_app_id: int, error: TapError) -> FatalRunError:
+    return FatalRunError(
+        f"listing the campaigns of SdkAppId {sdk_app_id} failed: {error} (after {error.attempts} attempt(s))"
+    )
 
 
 def _unreachable(settings: Settings, error: TransportError) -> FatalRunError:
