@@ -25,9 +25,7 @@ LIST_FIELDS = ("Name", "Status", "StatusReason", "Priority", "SkillGroupId")
 
 
 def fingerprint(entry: Mapping[str, Any]) -> int:
-    """A checksum of a list entry; 0 (never equal to another) while the campaign is not started."""
-    if entry.get("Status") == 0:
-        return 0  # settings are editable until the campaign starts: always read again
+    """A non-zero checksum of a list entry (0 stands for "no entry known")."""
     text = json.dumps([entry.get(name) for name in LIST_FIELDS], ensure_ascii=False, sort_keys=True)
     return zlib.crc32(text.encode("utf-8")) | 1
 
@@ -36,16 +34,32 @@ class Ledger:
     def __init__(self, loaded: Mapping[str, str]) -> None:
         self.before: dict[int, dict[int, int]] = {int(app): idset.decode_map(ids) for app, ids in loaded.items()}
         self.listed: defaultdict[int, dict[int, int]] = defaultdict(dict)  # this sync's list entries' prints
+        self.editable: defaultdict[int, set[int]] = defaultdict(set)  # listed as not started (Status 0)
         self.present: defaultdict[int, dict[int, int]] = defaultdict(dict)
         self.missing: defaultdict[int, set[int]] = defaultdict(set)
 
+    def list(self, sdk_app_id: int, entry: Mapping[str, Any]) -> int:
+        """Note a list entry; its fingerprint."""
+        campaign_id = entry["CampaignId"]
+        self.listed[sdk_app_id][campaign_id] = print_now = fingerprint(entry)
+        if entry.get("Status") == 0:
+            self.editable[sdk_app_id].add(campaign_id)
+        else:
+            self.editable[sdk_app_id].discard(campaign_id)
+        return print_now
+
     def found(self, sdk_app_id: int, campaign_id: int) -> None:
         """The campaign exists now (read, or skipped as unchanged)."""
-        self.present[sdk_app_id][campaign_id] = self.listed[sdk_app_id].get(campaign_id, 0)
+        # A not-started campaign is remembered with 0, so the next sync reads it again.
+        editable = campaign_id in self.editable[sdk_app_id]
+        self.present[sdk_app_id][campaign_id] = 0 if editable else self.listed[sdk_app_id].get(campaign_id, 0)
 
-    def unchanged(self, sdk_app_id: int, campaign_id: int, print_now: int) -> bool:
+    def unchanged(self, sdk_app_id: int, campaign_id: int) -> bool:
         """True when the last complete sync saw this very list entry for a started campaign."""
-        return print_now != 0 and self.before.get(sdk_app_id, {}).get(campaign_id) == print_now
+        print_now = self.listed[sdk_app_id].get(campaign_id, 0)
+        if print_now == 0 or campaign_id in self.editable[sdk_app_id]:
+            return False  # settings are editable until the campaign starts: always read again
+        return self.before.get(sdk_app_id, {}).get(campaign_id) == print_now
 
     def unconfirmed(self, sdk_app_id: int) -> list[int]:
         """Loaded before, and neither found nor answered missing by this sync: read them to know."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tap_ccc_campaign import idset
+from tap_ccc_campaign import idset, resume
 from tap_ccc_campaign.errors import ConfigError
 
-STREAM_KEYS = {"predictive_dialing_campaigns": {"last_sync", "loaded", "last_full_refresh"}}
+STREAM_KEYS = {"predictive_dialing_campaigns": {"last_sync", "loaded", "last_full_refresh", "cycle"}}
 
 
 def parse(text: str, source: str = "--state") -> dict[str, Any]:
@@ -48,6 +48,8 @@ def layout_problem(state: dict[str, Any]) -> str | None:
         loaded = entry.get("loaded", {})
         if not isinstance(loaded, dict) or not all(_is_id_set(k, v) for k, v in loaded.items()):
             return f"bookmarks of {stream!r}: loaded is not a map of SdkAppId to id set"
+        if cycle_problem := resume.problem(entry.get("cycle")):
+            return f"bookmarks of {stream!r}: {cycle_problem}"
     return None
 
 

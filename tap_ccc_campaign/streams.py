@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +14,7 @@ from singer_sdk import Stream, Tap, metrics
 from tap_ccc_campaign.client import CallResult, CCCClient, RetryPolicy
 from tap_ccc_campaign.concurrency import OrderedPool
 from tap_ccc_campaign.config import Settings
-from tap_ccc_campaign.deletions import Ledger, fingerprint
+from tap_ccc_campaign.deletions import Ledger
 from tap_ccc_campaign.discovery import Listing
 from tap_ccc_campaign.errors import (
     APIError,
@@ -25,7 +25,9 @@ from tap_ccc_campaign.errors import (
     TransportError,
 )
 from tap_ccc_campaign.failures import Failures
+from tap_ccc_campaign.output import Writer
 from tap_ccc_campaign.progress import Progress
+from tap_ccc_campaign.resume import Cycle
 from tap_ccc_campaign.schema import RecordChecker
 from tap_ccc_campaign.throttle import Pacers
 from tap_ccc_campaign.transport import redact_url
@@ -40,12 +42,17 @@ Campaign = tuple[int, int]  # (SdkAppId, CampaignId)
 class PredictiveDialingCampaignsStream(Stream):
     name = "predictive_dialing_campaigns"
     primary_keys = ("SdkAppId", "CampaignId")
-    # A STATE message every 100 records, so a long sync reports state as it goes.
-    STATE_MSG_FREQUENCY = 100
+    # The stream writes its own STATE every STATE_EVERY records, once each is written (see _checkpoint).
+    STATE_MSG_FREQUENCY = 2**62
+    STATE_EVERY = 100
 
     def __init__(self, tap: Tap, **kwargs: Any) -> None:
         super().__init__(tap=tap, **kwargs)
         self._state_writer = tap.state_writer
+        self._cycle: Cycle | None = None  # the cycle being synced, until it completes
+        self._handed: Callable[[], None] | None = None  # bookkeeping of the record handed to the SDK
+        if isinstance(tap.message_writer, Writer):
+            tap.message_writer.on_record_written(self.name, self._written)
         self._told = _ToldOnce()
         self.logger.addFilter(self._told)
 
@@ -57,9 +64,39 @@ class PredictiveDialingCampaignsStream(Stream):
         except BaseException as exc:
             # A failed or stopped sync still tells the target how far it got (complete: false).
             with contextlib.suppress(TapError, OSError, ValueError):
-                self._state_writer.write_state(self.tap_state)
+                self._checkpoint()
             self._told.error = isinstance(exc, TapError)
             raise
+
+    def save_progress(self) -> None:
+        """Put the cycle's progress into the stream's state, so the next STATE can resume it."""
+        if self._cycle is not None:
+            self.stream_state["cycle"] = self._cycle.to_state()
+
+    def _checkpoint(self) -> None:
+        self.save_progress()
+        self._state_writer.write_state(self.tap_state)
+
+    def _hand_over(
+        self, record: dict[str, Any], campaign: Campaign, ledger: Ledger, cycle: Cycle, last_sync: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The record, to yield; it counts as emitted once the writer has written it (``_written``)."""
+        sdk_app_id, campaign_id = campaign
+
+        def emitted() -> None:
+            last_sync["emitted"] += 1
+            cycle.emitted(sdk_app_id, campaign_id, ledger.listed[sdk_app_id].get(campaign_id, 0))
+            if last_sync["emitted"] % self.STATE_EVERY == 0:
+                self._checkpoint()
+
+        self._handed = emitted
+        return record
+
+    def _written(self) -> None:
+        # Once per handed record, however many messages stream maps make of it.
+        emitted, self._handed = self._handed, None
+        if emitted is not None:
+            emitted()
 
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
@@ -73,10 +110,10 @@ class PredictiveDialingCampaignsStream(Stream):
         )
         progress.total = len(settings.sdk_app_ids) * len(settings.campaign_ids)
         failures = Failures()
-        # Not a resume point (every run reads every campaign, see README): a record of
-        # how far this sync got, so a scheduler or a person can see it in STATE.
+        # How far this run got, so a scheduler or a person can see it in STATE.
+        started_at = datetime.now(UTC).isoformat(timespec="seconds")
         last_sync: dict[str, Any] = {
-            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "started_at": started_at,
             "campaigns": progress.total,
             "done": 0,
             "emitted": 0,
@@ -87,9 +124,18 @@ class PredictiveDialingCampaignsStream(Stream):
         loaded = dict(self.stream_state.get("loaded") or {})
         last_full = self.stream_state.get("last_full_refresh")
         ledger = Ledger(loaded)
-        full = _full_refresh(settings, loaded, last_full, last_sync["started_at"])
-        last_sync["full_refresh"] = full
-        last_sync["skipped_unchanged"] = 0
+        # An interrupted run's cycle goes on: what it emitted is not read again.
+        cycle = Cycle.from_state(self.stream_state.get("cycle"))
+        if cycle is None:
+            cycle = Cycle(started_at, full_refresh=_full_refresh(settings, loaded, last_full, started_at))
+        cycle.full_refresh = full = cycle.full_refresh or settings.full_refresh
+        self._cycle = cycle
+        last_sync.update(
+            full_refresh=full,
+            skipped_unchanged=0,
+            resumed_cycle_of=cycle.started_at if cycle.resumed else None,
+            skipped_emitted_before=0,
+        )
         self.stream_state.clear()
         self.stream_state.update(last_sync=last_sync, loaded=loaded)
         if last_full:
@@ -110,13 +156,19 @@ class PredictiveDialingCampaignsStream(Stream):
                 client.api_url,
                 settings.requests_per_second,
             )
+        if cycle.resumed:
+            self.logger.info(
+                "Resuming the sync started %s: %d campaign(s) emitted then are not read again unless changed",
+                cycle.started_at,
+                cycle.count(),
+            )
         listings: list[Listing] = []
         several_apps = len(settings.sdk_app_ids) > 1
         unreachable = 0  # campaigns in a row that failed before the API ever answered
         error: BaseException | None = None
         try:
             with metrics.http_request_counter(self.name, endpoint=client.api_url) as requests_made:
-                campaigns = self._campaigns(settings, client, listings, progress, last_sync, ledger, full=full)
+                campaigns = self._campaigns(settings, client, listings, progress, last_sync, ledger, cycle)
                 # One campaign at a time until the API has answered once: a dead endpoint costs one call's retries.
                 for campaign, future in pool.map(campaigns, one_at_a_time=lambda: not client.answered.is_set()):
                     requests_made.increment(_attempts(future))
@@ -127,8 +179,7 @@ class PredictiveDialingCampaignsStream(Stream):
                             raise _unreachable(settings, error)
                     record = self._record(campaign, future, checker, failures, ledger, several_apps=several_apps)
                     if record is not None:
-                        yield record
-                        last_sync["emitted"] += 1  # counted once the SDK has written it
+                        yield self._hand_over(record, campaign, ledger, cycle, last_sync)
                     progress.advance()
                     last_sync.update(done=progress.done, last_campaign_id=campaign[1])
                 if not failures and settings.discovery:
@@ -139,8 +190,7 @@ class PredictiveDialingCampaignsStream(Stream):
                         requests_made.increment(_attempts(future))
                         record = self._record(campaign, future, checker, failures, ledger, several_apps=several_apps)
                         if record is not None:
-                            yield record
-                            last_sync["emitted"] += 1
+                            yield self._hand_over(record, campaign, ledger, cycle, last_sync)
                 if not failures:
                     yield from self._deletions(settings, ledger, last_sync)
         finally:
@@ -148,15 +198,21 @@ class PredictiveDialingCampaignsStream(Stream):
             client.stop()
             client.close()
         last_sync["complete"] = not failures
-        if not failures:
+        if failures:
+            self.save_progress()  # the next run resumes this cycle
+        else:
+            self._cycle = None
+            self.stream_state.pop("cycle", None)
             self.stream_state["loaded"] = ledger.loaded_after(settings.sdk_app_ids, discovery=settings.discovery)
             if full:
-                self.stream_state["last_full_refresh"] = last_sync["started_at"]
+                self.stream_state["last_full_refresh"] = cycle.started_at
         list_calls = sum(listing.calls for listing in listings)
         self.logger.info(
-            "Done: %d campaign(s) emitted, %d skipped as unchanged, %d skipped as not found, %d failed%s; %s",
+            "Done: %d campaign(s) emitted, %d skipped as unchanged, %d as emitted by the interrupted run, "
+            "%d as not found, %d failed%s; %s",
             last_sync["emitted"],
             last_sync["skipped_unchanged"],
+            last_sync["skipped_emitted_before"],
             progress.done - last_sync["emitted"] - failures.count,
             failures.count,
             f", {list_calls} list call(s)" if settings.discovery else "",
@@ -189,15 +245,26 @@ class PredictiveDialingCampaignsStream(Stream):
         progress: Progress,
         last_sync: dict[str, Any],
         ledger: Ledger,
-        *,
-        full: bool,
+        cycle: Cycle,
     ) -> Iterator[Campaign]:
         """(SdkAppId, CampaignId) of every campaign to read: the configured ids of each app, or,
         in discovery, each app's list, read page by page as the pool asks for more, less the
-        campaigns that cannot have changed since the last complete sync (unless ``full``)."""
+        campaigns that cannot have changed since the last complete sync (unless a full refresh)
+        and those this cycle's interrupted run already emitted."""
+
+        def emitted_before(sdk_app_id: int, campaign_id: int, print_now: int | None) -> bool:
+            if not cycle.already(sdk_app_id, campaign_id, print_now):
+                return False
+            ledger.found(sdk_app_id, campaign_id)
+            last_sync["skipped_emitted_before"] += 1
+            progress.total -= 1
+            return True
+
         for sdk_app_id in settings.sdk_app_ids:
             if not settings.discovery:
-                yield from ((sdk_app_id, cid) for cid in settings.campaign_ids)
+                for campaign_id in settings.campaign_ids:
+                    if not emitted_before(sdk_app_id, campaign_id, None):
+                        yield sdk_app_id, campaign_id
                 continue
             listing = Listing(client, sdk_app_id, self.logger)
             listings.append(listing)
@@ -210,14 +277,14 @@ class PredictiveDialingCampaignsStream(Stream):
                         counted = listing.total
                         last_sync["campaigns"] = progress.total
                     campaign_id = entry["CampaignId"]
-                    print_now = fingerprint(entry)
-                    ledger.listed[sdk_app_id][campaign_id] = print_now
-                    if not full and ledger.unchanged(sdk_app_id, campaign_id, print_now):
+                    print_now = ledger.list(sdk_app_id, entry)
+                    if not cycle.full_refresh and ledger.unchanged(sdk_app_id, campaign_id):
                         ledger.found(sdk_app_id, campaign_id)  # the row loaded before is still right
                         last_sync["skipped_unchanged"] += 1
                         progress.total -= 1
                         continue
-                    yield sdk_app_id, campaign_id
+                    if not emitted_before(sdk_app_id, campaign_id, print_now):
+                        yield sdk_app_id, campaign_id
             except APIError as exc:
                 if exc.disposition is Disposition.FATAL:
                     raise FatalRunError(f"{exc} while listing the campaigns of SdkAppId {sdk_app_id}") from None

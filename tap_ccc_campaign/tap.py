@@ -98,10 +98,15 @@ class TapCCCCampaign(Tap):
         super().invoke(state=state, **kwargs)
 
     def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+        if isinstance(self.message_writer, Writer) and self.message_writer.hold(signum):
+            return  # a record is being written: the writer raises the signal again once it is counted
         # singer-sdk writes the state and exits 0; an interrupted sync is not a
         # success, so raise instead and let the CLI exit 128+signal.
         self.logger.warning("Received signal %d: stopping the sync", signum)
         signal.signal(signum, signal.SIG_DFL)
+        for stream in self.streams.values():
+            if isinstance(stream, PredictiveDialingCampaignsStream):
+                stream.save_progress()
         # TargetGone: the loader has ended, so nothing can be told to it any more.
         with contextlib.suppress(TapError, BrokenPipeError, ValueError):
             self.state_writer.write_state(self.state)

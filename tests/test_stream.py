@@ -11,7 +11,6 @@ from jsonschema import Draft7Validator
 
 from tap_ccc_campaign.errors import ConfigError, FatalRunError, SyncFailedError, TapError
 from tap_ccc_campaign.schema import load_schema
-from tap_ccc_campaign.tap import TapCCCCampaign
 from tests.helpers import STREAM, sync_in_process, tap_config
 
 
@@ -182,16 +181,16 @@ def test_many_failures_are_summed_up_by_cause_with_a_bounded_list_of_ids(start_e
     assert len(summary) < 600
 
 
-def test_a_record_is_counted_in_the_state_only_once_the_sdk_has_taken_it(emulator):
-    tap = TapCCCCampaign(config=tap_config(emulator, [2569, 2570]))
-    stream = tap.streams[STREAM]
-    records = iter(stream.get_records(None))
-    next(records)  # handed over, not yet written: a signal now must not count it
-    assert stream.stream_state["last_sync"]["emitted"] == 0
-    next(records)
-    assert stream.stream_state["last_sync"]["emitted"] == 1
-    assert list(records) == []
-    assert stream.stream_state["last_sync"]["emitted"] == 2
+def test_each_state_counts_exactly_the_records_written_before_it(start_emulator):
+    emulator = start_emulator(store=CampaignStore(count=250), rate_limit=None)
+    written, counted = 0, []
+    for message in sync_in_process(tap_config(emulator, requests_per_second=1000)):
+        if message["type"] == "RECORD":
+            written += 1
+        elif message["type"] == "STATE":
+            counted.append((written, message["value"]["bookmarks"][STREAM]["last_sync"]["emitted"]))
+    # One STATE every 100 records, and the final one.
+    assert counted == [(100, 100), (200, 200), (250, 250)]
 
 
 def test_a_value_outside_the_documented_ones_is_emitted_with_a_warning(emulator, caplog, monkeypatch):

@@ -1,0 +1,56 @@
+"""The message writer: a record's bookkeeping cannot be cut off by a signal, a gone loader is named."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+from singer_sdk.singerlib import RecordMessage
+
+from tap_ccc_campaign.errors import TargetGone
+from tap_ccc_campaign.output import Writer
+
+
+@pytest.fixture
+def on_signal():
+    """Install a SIGUSR1 handler for the test; restore the old one after."""
+    old = signal.getsignal(signal.SIGUSR1)
+    yield lambda handler: signal.signal(signal.SIGUSR1, handler)
+    signal.signal(signal.SIGUSR1, old)
+
+
+def test_a_signal_while_a_record_is_written_acts_once_its_bookkeeping_is_done(on_signal, capsys):
+    writer, order = Writer(), []
+
+    def handler(signum, frame):
+        order.append("held" if writer.hold(signum) else "handled")
+
+    def counted():
+        signal.raise_signal(signal.SIGUSR1)  # arrives between the write and the count
+        order.append("counted")
+
+    on_signal(handler)
+    writer.on_record_written("s", counted)
+    writer.write_message(RecordMessage(stream="s", record={"CampaignId": 1}))
+    assert order == ["held", "counted", "handled"]
+    assert '"CampaignId":1' in capsys.readouterr().out.replace(" ", "")
+
+
+def test_a_signal_outside_a_record_write_is_handled_at_once(on_signal):
+    writer, order = Writer(), []
+    on_signal(lambda signum, frame: order.append("held" if writer.hold(signum) else "handled"))
+    signal.raise_signal(signal.SIGUSR1)
+    assert order == ["handled"]
+
+
+def test_a_loader_that_stopped_reading_is_named(monkeypatch):
+    class Closed:
+        def write(self, text):
+            raise BrokenPipeError
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr("sys.stdout", Closed())
+    with pytest.raises(TargetGone, match="the target stopped reading"):
+        Writer().write_message(RecordMessage(stream="s", record={"CampaignId": 1}))
