@@ -22,9 +22,15 @@ from typing import Any
 # Slowest pace the limiter backs off to, in calls per second (never above the configured rate).
 FLOOR_RATE = 0.5
 # On a RequestLimitExceeded answer the rate is multiplied by this, at most once per burst of answers.
-DECREASE = 0.8
-# While calls succeed, the rate grows by this many calls/s every second of sending (additive).
-INCREASE_PER_SECOND = 1.0
+DECREASE = 0.85
+# While calls succeed, the rate grows by this many calls/s every second of sending (additive)...
+INCREASE_PER_SECOND = 2.0
+# ...except just below the rate last throttled at (from NEAR of it up to it), where it creeps up by
+# PROBE_PER_SECOND: the budget left by another client is about there, and creeping makes the next
+# rejection come late and alone. Past that rate without a rejection, the other client has
+# slowed down: the rate climbs at the full pace again.
+NEAR = 0.95
+PROBE_PER_SECOND = 0.1
 # Spacing margin: 20/s is sent as one call every 50.25 ms, so clock granularity and small
 # scheduling delays cannot fit a 21st call into a second.
 GUARD = 0.005
@@ -71,6 +77,7 @@ class Pacer:
         self._granted = False  # a slot is granted and not yet sent
         self._next = -math.inf  # earliest moment the next call may be sent
         self._last_decrease = -math.inf
+        self._throttled_at: float | None = None  # the rate of the last rejection, until climbed past
         self.decreases = 0
 
     @property
@@ -129,16 +136,24 @@ class Pacer:
             # Calls sent before the last decrease were paced by the old rate: one event, one decrease.
             if slot.sent_at is not None and slot.sent_at <= self._last_decrease:
                 return
+            self._throttled_at = self._rate
             self._rate = max(min(FLOOR_RATE, self.ceiling), self._rate * DECREASE)
             self._last_decrease = self._clock()
             self.decreases += 1
 
     def succeeded(self) -> None:
-        """A call was accepted: grow back towards the ceiling, about INCREASE_PER_SECOND per second."""
+        """A call was accepted: grow back towards the ceiling (per second: INCREASE_PER_SECOND,
+        or PROBE_PER_SECOND just below the rate last throttled at)."""
         if not self.adaptive or self._rate >= self.ceiling:
             return
         with self._changed:
-            self._rate = min(self.ceiling, self._rate + INCREASE_PER_SECOND / self._rate)
+            per_second = INCREASE_PER_SECOND
+            if self._throttled_at is not None:
+                if self._rate >= self._throttled_at:
+                    self._throttled_at = None  # climbed past it without a rejection
+                elif self._rate >= self._throttled_at * NEAR:
+                    per_second = PROBE_PER_SECOND
+            self._rate = min(self.ceiling, self._rate + per_second / self._rate)
 
     def stop(self) -> None:
         with self._changed:

@@ -190,6 +190,25 @@ def test_extra_field_is_added_to_every_campaign(start_emulator):
     assert answer.json()["Response"]["AIAgentId"] == 7
 
 
+def test_a_neighbour_spends_the_accounts_budget_and_is_counted_apart(start_emulator):
+    emulator = start_emulator(rate_limit=5)
+    answer = requests.post(emulator.url + "/_emulator/neighbour", json={"rate": 50, "seconds": 0.2}, timeout=5)
+    assert answer.json()["rate"] == 50
+    emulator.neighbours[0].wait()
+    done = requests.get(emulator.url + "/_emulator/stats", timeout=5).json()
+    (neighbour,) = done["neighbours"]
+    assert neighbour["accepted"] + neighbour["rejected"] == 10
+    assert neighbour["accepted"] >= 5  # at most 5 in a trailing second, and the calls span 0.2 s or more
+    assert done["requests"] == done["rejections"] == {}
+    assert requests.get(emulator.url + "/_emulator/requests", timeout=5).json() == []
+
+
+def test_a_neighbour_needs_a_rate_and_a_duration(emulator):
+    answer = requests.post(emulator.url + "/_emulator/neighbour", json={"rate": 0, "seconds": 1}, timeout=5)
+    assert answer.status_code == 400
+    assert "positive rate" in answer.json()["error"]
+
+
 def test_counters_and_log_over_http(emulator):
     post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 2569})
     post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 3})

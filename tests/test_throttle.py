@@ -10,8 +10,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tap_ccc_campaign.throttle import DECREASE, FLOOR_RATE, Interrupted, Pacer, Slot
+from tap_ccc_campaign.throttle import (
+    DECREASE,
+    FLOOR_RATE,
+    INCREASE_PER_SECOND,
+    NEAR,
+    PROBE_PER_SECOND,
+    Interrupted,
+    Pacer,
+    Slot,
+)
 from tests.pacing import peak_in_any_second
+from tests.sharing import simulate
 
 MAX_WAITS = 100_000  # every loop below is bounded: a limiter that never grants fails, it does not hang
 
@@ -141,10 +151,34 @@ def test_successes_climb_back_about_one_call_per_second_each_second():
     slot.sent()
     limiter.throttled(slot)
     low = limiter.rate
-    # One second of calls at the lowered rate raises it by about INCREASE_PER_SECOND (1/s).
+    # One second of calls at the lowered rate raises it by about INCREASE_PER_SECOND.
     for _ in range(round(low)):
         limiter.succeeded()
-    assert limiter.rate == pytest.approx(low + 1, abs=0.1)
+    assert limiter.rate == pytest.approx(low + INCREASE_PER_SECOND, abs=0.2)
+
+
+def test_just_below_the_rate_last_throttled_at_the_climb_creeps_then_resumes_past_it():
+    clock = FakeClock()
+    limiter = Pacer(20, guard=0.0, clock=clock)
+    slot = grant(limiter, clock)
+    slot.sent()
+    limiter.throttled(slot)  # at 20: the budget left is about there
+    for _ in range(MAX_WAITS):
+        if limiter.rate >= 20 * NEAR:
+            break
+        limiter.succeeded()
+    near = limiter.rate
+    for _ in range(round(near)):  # a second of calls just below 20
+        limiter.succeeded()
+    assert limiter.rate - near == pytest.approx(PROBE_PER_SECOND, rel=0.2)
+
+
+def test_a_second_client_taking_8_of_20_calls_a_second_leaves_the_pacer_most_of_the_rest():
+    shared = simulate(limit=20, rate=20, other_rate=8, other_from=5, other_until=65, until=125, latency=0.25)
+    left = 20 - shared.other_accepted / 60
+    assert shared.during.rate() >= 0.9 * left
+    assert shared.after.rate() >= 0.9 * 20  # climbs back once the other client stops
+    assert shared.rejected_share < 0.02
 
 
 def test_a_non_adaptive_limiter_keeps_its_rate():

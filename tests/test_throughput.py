@@ -102,3 +102,12 @@ def test_discovery_of_1234_sparse_campaigns_at_the_real_pace(start_emulator, sen
     # One pacer per action; each sent at most 20 calls in any second.
     assert len(sends) == 2
     assert all(peak_in_any_second(stamps) <= 20 for stamps in sends.values())
+
+
+def test_beside_another_client_of_the_account_every_campaign_still_arrives_once(start_emulator):
+    emulator = start_emulator(store=CampaignStore(count=300), latency=0.05)
+    neighbour = emulator.add_neighbour("DescribePredictiveDialingCampaign", rate=8, seconds=600)
+    got = records_of(sync_in_process(tap_config(emulator)))
+    neighbour.stop()
+    assert [r["CampaignId"] for r in got] == list(emulator.store.ids())
+    assert neighbour.accepted > 0

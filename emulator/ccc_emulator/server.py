@@ -20,6 +20,7 @@ from ccc_emulator.actions import ACTIONS
 from ccc_emulator.auth import DEMO_CREDENTIAL, Credential, SignedRequest, verify
 from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
+from ccc_emulator.neighbour import Neighbour
 from ccc_emulator.protocol import ApiError
 from ccc_emulator.ratelimit import TrailingWindow
 
@@ -84,6 +85,7 @@ class Emulator:
             self._scheme = "https"
         self._thread: threading.Thread | None = None
         self._started = time.monotonic()
+        self.neighbours: list[Neighbour] = []
 
     @property
     def url(self) -> str:
@@ -102,6 +104,8 @@ class Emulator:
         return self
 
     def stop(self) -> None:
+        for neighbour in self.neighbours:
+            neighbour.stop()
         self._server.shutdown()
         self._server.server_close()
 
@@ -121,7 +125,15 @@ class Emulator:
                 "signature_failures": self.counters.signature_failures,
                 "peak_per_second": dict(self.window.peak),
                 "peak_in_flight": self.counters.peak_in_flight,
+                "neighbours": [n.summary() for n in self.neighbours],
             }
+
+    def add_neighbour(self, action: str, rate: float, seconds: float) -> Neighbour:
+        """Another client of the account, taking ``rate`` calls/s of ``action``'s budget for ``seconds``."""
+        neighbour = Neighbour(self.window, action, rate, seconds, since=lambda: time.monotonic() - self._started)
+        with self._lock:
+            self.neighbours.append(neighbour)
+        return neighbour.start()
 
     @contextmanager
     def in_flight(self) -> Iterator[None]:
@@ -246,7 +258,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._api("GET", b"")
 
     def do_POST(self) -> None:
+        if urlsplit(self.path).path == "/_emulator/neighbour":
+            self._add_neighbour(self._read_body())
+            return
         self._api("POST", self._read_body())
+
+    def _add_neighbour(self, body: bytes) -> None:
+        try:
+            asked = json.loads(body)
+            action = str(asked.get("action", "DescribePredictiveDialingCampaign"))
+            neighbour = self.server.emulator.add_neighbour(action, float(asked["rate"]), float(asked["seconds"]))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            self._send(400, json.dumps({"error": f"bad neighbour: {exc}"}).encode(), "application/json")
+            return
+        self._send(200, json.dumps(neighbour.summary()).encode(), "application/json")
 
     def _api(self, method: str, body: bytes) -> None:
         emulator = self.server.emulator
