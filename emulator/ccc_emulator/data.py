@@ -36,7 +36,8 @@ class CampaignStore:
     ``id_step`` > 1 spreads ids apart at random (gaps of 1 to id_step); ``order`` is how the
     list action orders them ("shuffled" reshuffles whenever campaigns are created or deleted,
     as an undocumented order may). Changes follow the API's rules: settings only while a
-    campaign has not started, status only along ``TRANSITIONS``.
+    campaign has not started, status only along ``TRANSITIONS``. ``finished`` (0 to 1) is the share
+    of campaigns generated as ended (aborted or finished), as in an app with a long history.
     """
 
     def __init__(
@@ -48,6 +49,7 @@ class CampaignStore:
         *,
         id_step: int = 1,
         order: str = "id",
+        finished: float | None = None,
     ) -> None:
         if order not in LIST_ORDERS:
             raise ValueError(f"unknown list order {order!r}; one of {', '.join(LIST_ORDERS)}")
@@ -55,6 +57,8 @@ class CampaignStore:
         self.seed = seed
         self.first_id = first_id
         self.order = order
+        self.finished = finished
+        self._shuffled: tuple[tuple[int, int], list[int]] | None = None  # until the ids change
         self._step = max(1, id_step)
         gaps = random.Random(f"{seed}:ids:{sdk_app_id}")
         ids, next_id = [], first_id
@@ -79,9 +83,12 @@ class CampaignStore:
         if self.order == "reverse":
             return self._ids[::-1]
         if self.order == "shuffled":
-            shuffled = list(self._ids)
-            random.Random(f"{self.seed}:order:{len(shuffled)}:{shuffled[-1] if shuffled else 0}").shuffle(shuffled)
-            return shuffled
+            key = (len(self._ids), self._ids[-1] if self._ids else 0)
+            if self._shuffled is None:
+                shuffled = list(self._ids)
+                random.Random(f"{self.seed}:order:{key[0]}:{key[1]}").shuffle(shuffled)
+                self._shuffled = (key, shuffled)
+            return list(self._shuffled[1])
         return list(self._ids)
 
     def has(self, campaign_id: int) -> bool:
@@ -97,6 +104,7 @@ class CampaignStore:
             self._next_id += 1 + (random.Random(f"{self.seed}:new:{self._next_id}").randint(0, self._step - 1))
         self._ids.extend(new)
         self._present.update(new)
+        self._shuffled = None
         for cid in new:
             self._created.add(cid)
             self._changes[cid] = {"Status": 0, "StatusReason": 0}
@@ -106,6 +114,7 @@ class CampaignStore:
         self._require(campaign_id)
         self._ids.remove(campaign_id)
         self._present.discard(campaign_id)
+        self._shuffled = None
 
     def restore(self, campaign_id: int) -> None:
         """Bring a deleted campaign back, as it was (an id that reappears)."""
@@ -113,6 +122,7 @@ class CampaignStore:
             self._ids.append(campaign_id)
             self._ids.sort()
             self._present.add(campaign_id)
+            self._shuffled = None
 
     def set_status(self, campaign_id: int, status: int, reason: int = 0) -> None:
         current = self._require(campaign_id)["Status"]
@@ -141,7 +151,10 @@ class CampaignStore:
             return None
         rng = self._rng(campaign_id, "campaign")
         index = campaign_id - self.first_id
-        status = rng.choice((0, 1, 1, 2, 3, 4, 4))
+        if self.finished is None:
+            status = rng.choice((0, 1, 1, 2, 3, 4, 4))
+        else:
+            status = rng.choice((3, 4, 4)) if rng.random() < self.finished else rng.choice((0, 1, 1, 2))
         generated = self._generate(campaign_id, rng, index, status)
         return {**generated, **self._changes.get(campaign_id, {})}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import ssl
+import sys
 import threading
 import time
 from collections import Counter, deque
@@ -44,6 +45,12 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
     emulator: Emulator
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away mid-answer (a stopped tap, a timeout) is not the emulator's error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class Emulator:
