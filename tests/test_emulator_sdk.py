@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import time
 from types import SimpleNamespace
 
 import pytest
 from ccc_emulator.auth import DEMO_CREDENTIAL
+from ccc_emulator.data import CampaignStore
 from tencentcloud.ccc.v20200210 import ccc_client, models
 from tencentcloud.common import abstract_client, credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
@@ -118,3 +121,87 @@ def test_sdk_sees_unknown_campaign_and_app_as_tencent_reports_them(emulator):
             request(models.DescribePredictiveDialingCampaignRequest, SdkAppId=1, CampaignId=2569)
         )
     assert no_app.value.get_code() == "InvalidParameterValue.InstanceNotExist"
+
+
+def sdk_fields(model) -> set[str]:
+    return {name[1:] for name in vars(model())}
+
+
+def test_sdk_reads_call_records_with_every_field_it_knows(emulator):
+    store = emulator.store
+    campaign_id = next(c for c in store.ids() if store.campaign(c)["Status"] == 1 and store.sessions(c))
+    store.grow(campaign_id, 5)
+    sessions = store.sessions(campaign_id)[:100]
+    now = int(time.time())
+    answer = sdk_client(emulator).DescribeTelCdr(
+        request(
+            models.DescribeTelCdrRequest,
+            SdkAppId=store.sdk_app_id,
+            StartTimeStamp=now - 89 * 86400,
+            EndTimeStamp=now,
+            SessionIds=sessions,
+            PageSize=100,
+            PageNumber=0,
+        )
+    )
+    readable = [store.call(s) for s in sessions if store.call(s)["Time"] >= now - 89 * 86400]
+    assert answer.TotalCount == len(readable) > 0
+    assert sorted(r.SessionId for r in answer.TelCdrList) == sorted(r["SessionId"] for r in readable)
+    raw = json.loads(answer.to_json_string())["TelCdrList"]
+    assert all(set(r) == sdk_fields(models.TelCdrInfo) for r in raw)
+    seats = [r["SeatUser"] for r in raw if r["SeatUser"]]
+    assert seats
+    assert all(set(s) == sdk_fields(models.SeatUserInfo) for s in seats)
+    people = [p for r in raw for p in r["ServeParticipants"]]
+    assert people
+    assert all(set(p) == sdk_fields(models.ServeParticipant) for p in people)
+    keys = [k for r in raw for k in r["PostIVRKeyPressedEx"]]
+    assert all(set(k) == sdk_fields(models.IVRKeyPressedElement) for k in keys)
+
+
+@pytest.mark.parametrize(
+    ("start_days_ago", "span_days", "sessions", "message"),
+    [
+        (100, 90, 1, "under 90 days"),
+        (181, 30, 1, "within the last 180 days"),
+        (10, 5, 101, "at most 100"),
+    ],
+)
+def test_sdk_sees_the_call_record_limits(emulator, start_days_ago, span_days, sessions, message):
+    start = int(time.time()) - start_days_ago * 86400
+    with pytest.raises(TencentCloudSDKException) as caught:
+        sdk_client(emulator).DescribeTelCdr(
+            request(
+                models.DescribeTelCdrRequest,
+                SdkAppId=emulator.store.sdk_app_id,
+                StartTimeStamp=start,
+                EndTimeStamp=start + span_days * 86400,
+                SessionIds=[f"s-{i}" for i in range(sessions)],
+                PageSize=100,
+                PageNumber=0,
+            )
+        )
+    assert caught.value.get_code() == "InvalidParameterValue"
+    assert message in caught.value.get_message()
+
+
+def test_sdk_pages_through_an_apps_calls_without_a_session_filter(start_emulator):
+    store = CampaignStore(count=5, callees=40)
+    emulator = start_emulator(store=store)
+    now = int(time.time())
+    every = sorted(s for c in store.ids() for s in store.sessions(c) if store.call(s)["Time"] >= now - 89 * 86400)
+    seen = []
+    for page in range(1 + len(every) // 100):
+        answer = sdk_client(emulator).DescribeTelCdr(
+            request(
+                models.DescribeTelCdrRequest,
+                SdkAppId=store.sdk_app_id,
+                StartTimeStamp=now - 89 * 86400,
+                EndTimeStamp=now,
+                PageSize=100,
+                PageNumber=page,
+            )
+        )
+        assert answer.TotalCount == len(every)
+        seen += [r.SessionId for r in answer.TelCdrList]
+    assert sorted(seen) == every

@@ -1,4 +1,4 @@
-"""The three read-only predictive-dialing actions, over the apps' data stores (SdkAppId -> store)."""
+"""The read-only actions, over the apps' data stores (SdkAppId -> store) at the emulator's time ``now``."""
 
 from __future__ import annotations
 
@@ -50,14 +50,14 @@ def _campaign_id(store: CampaignStore, params: Params) -> int:
     return campaign_id
 
 
-def describe_campaign(world: World, params: Params) -> dict[str, Any]:
+def describe_campaign(world: World, params: Params, now: float) -> dict[str, Any]:
     store = _app(world, params)
     campaign = store.campaign(_campaign_id(store, params))
     assert campaign is not None
     return campaign
 
 
-def describe_campaigns(world: World, params: Params) -> dict[str, Any]:
+def describe_campaigns(world: World, params: Params, now: float) -> dict[str, Any]:
     store = _app(world, params)
     size, number = _page(params, 100)
     name = params.get("Name")
@@ -77,7 +77,7 @@ def describe_campaigns(world: World, params: Params) -> dict[str, Any]:
     return {"TotalCount": len(matches), "CampaignList": matches[page]}
 
 
-def describe_sessions(world: World, params: Params) -> dict[str, Any]:
+def describe_sessions(world: World, params: Params, now: float) -> dict[str, Any]:
     store = _app(world, params)
     campaign_id = _campaign_id(store, params)
     size, number = _page(params, 1000)
@@ -85,8 +85,58 @@ def describe_sessions(world: World, params: Params) -> dict[str, Any]:
     return {"TotalCount": len(sessions), "SessionList": sessions[number * size : (number + 1) * size]}
 
 
-ACTIONS: dict[str, Callable[[World, Params], dict[str, Any]]] = {
+DAY = 86400
+
+
+def _timestamps(params: Params, now: float) -> tuple[int, int]:
+    start, end = _integer(params, "StartTimeStamp"), _integer(params, "EndTimeStamp")
+    assert start is not None
+    assert end is not None
+    if end < start:
+        raise ApiError("InvalidParameterValue", "EndTimeStamp must not be earlier than StartTimeStamp.")
+    if end - start >= 90 * DAY:
+        raise ApiError(
+            "InvalidParameterValue", "The time span between StartTimeStamp and EndTimeStamp must be under 90 days."
+        )
+    if start < now - 180 * DAY:
+        raise ApiError("InvalidParameterValue", "StartTimeStamp must be within the last 180 days.")
+    return start, end
+
+
+def _strings(params: Params, name: str, most: int) -> list[str] | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ApiError("InvalidParameter", f"The parameter `{name}` must be a list of strings.")
+    if len(value) > most:
+        raise ApiError("InvalidParameterValue", f"`{name}` holds at most {most} items, got {len(value)}.")
+    return value
+
+
+def describe_tel_cdr(world: World, params: Params, now: float) -> dict[str, Any]:
+    store = _app(world, params)
+    start, end = _timestamps(params, now)
+    size, number = _page(params, 100)
+    wanted = _strings(params, "SessionIds", 100)
+    phones = _strings(params, "Phones", 100)
+    if wanted is not None:
+        found = (store.call(session) for session in dict.fromkeys(wanted))
+        records = [r for r in found if r is not None]
+    else:
+        records = [r for cid in store.ids() for r in map(store.call, store.sessions(cid)) if r is not None]
+    records = [
+        r
+        for r in records
+        if start <= r["Time"] <= end and (phones is None or r["Caller"] in phones or r["Callee"] in phones)
+    ]
+    records.sort(key=lambda r: (r["Time"], r["SessionId"]))
+    return {"TotalCount": len(records), "TelCdrList": records[number * size : (number + 1) * size]}
+
+
+ACTIONS: dict[str, Callable[[World, Params, float], dict[str, Any]]] = {
     "DescribePredictiveDialingCampaign": describe_campaign,
     "DescribePredictiveDialingCampaigns": describe_campaigns,
     "DescribePredictiveDialingSessions": describe_sessions,
+    "DescribeTelCdr": describe_tel_cdr,
 }

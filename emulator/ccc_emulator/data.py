@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
+
+from ccc_emulator import calls
 
 DEFAULT_SDK_APP_ID = 1400000000
 DEFAULT_FIRST_ID = 2569
@@ -38,6 +41,10 @@ class CampaignStore:
     as an undocumented order may). Changes follow the API's rules: settings only while a
     campaign has not started, status only along ``TRANSITIONS``. ``finished`` (0 to 1) is the share
     of campaigns generated as ended (aborted or finished), as in an app with a long history.
+    ``callees`` bounds each campaign's callee count (and so its call sessions); ``anchor`` (unix
+    seconds, default today 00:00 UTC) is the "now" the generated times are laid around: started
+    campaigns began up to 400 days before it, so some calls are within the 180 days DescribeTelCdr
+    can read and some are not.
     """
 
     def __init__(
@@ -50,6 +57,8 @@ class CampaignStore:
         id_step: int = 1,
         order: str = "id",
         finished: float | None = None,
+        callees: int = 200,
+        anchor: int | None = None,
     ) -> None:
         if order not in LIST_ORDERS:
             raise ValueError(f"unknown list order {order!r}; one of {', '.join(LIST_ORDERS)}")
@@ -58,6 +67,10 @@ class CampaignStore:
         self.first_id = first_id
         self.order = order
         self.finished = finished
+        self.callees = callees
+        self.anchor = anchor if anchor is not None else int(time.time()) // 86400 * 86400
+        self._grown: dict[int, list[tuple[int, int]]] = {}  # per campaign: (sessions added, when)
+        self._processing: set[str] = set()  # sessions whose ASR text is still being made
         self._shuffled: tuple[tuple[int, int], list[int]] | None = None  # until the ids change
         self._step = max(1, id_step)
         gaps = random.Random(f"{seed}:ids:{sdk_app_id}")
@@ -159,7 +172,8 @@ class CampaignStore:
         return {**generated, **self._changes.get(campaign_id, {})}
 
     def _generate(self, campaign_id: int, rng: random.Random, index: int, status: int) -> dict[str, Any]:
-        start = 1708483433 + rng.randrange(0, 86400 * 600)
+        offset = rng.randrange(86400, 86400 * 400)
+        start = self.anchor + offset % (86400 * 30) if status == 0 else self.anchor - offset
         variables = [
             {"Key": rng.choice(_VARIABLE_KEYS), "Value": rng.choice(_VARIABLE_VALUES)}
             for _ in range(rng.choice((0, 0, 1, 2, 3)))
@@ -186,8 +200,7 @@ class CampaignStore:
         """The shorter entry DescribePredictiveDialingCampaigns lists."""
         full = self.campaign(campaign_id)
         assert full is not None
-        callees = self._rng(campaign_id, "callees").randrange(0, 5000)
-        finished = callees if full["Status"] == 4 else callees * (campaign_id % 10) // 10
+        callees, finished = self._callees(campaign_id, full["Status"])
         return {
             "CampaignId": campaign_id,
             "Name": full["Name"],
@@ -199,10 +212,70 @@ class CampaignStore:
             "SkillGroupId": full["SkillGroupId"],
         }
 
+    def _callees(self, campaign_id: int, status: int) -> tuple[int, int]:
+        """(CalleeCount, FinishedCalleeCount): one session per finished callee."""
+        grown = sum(n for n, _ in self._grown.get(campaign_id, ()))
+        callees = self._rng(campaign_id, "callees").randrange(0, self.callees + 1)
+        if status == 0:
+            finished = 0
+        elif status == 4:
+            finished = callees
+        else:
+            finished = callees * (campaign_id % 10) // 10
+        return callees + grown, finished + grown
+
+    # Call sessions and their call records.
+
     def sessions(self, campaign_id: int) -> list[str]:
-        rng = self._rng(campaign_id, "sessions")
-        return [
-            f"{rng.getrandbits(32):08x}-{rng.getrandbits(16):04x}-{rng.getrandbits(16):04x}-"
-            f"{rng.getrandbits(16):04x}-{rng.getrandbits(48):012x}"
-            for _ in range(rng.randrange(0, 2500))
-        ]
+        """The session ids DescribePredictiveDialingSessions lists, in an order of its own (not by time)."""
+        full = self.campaign(campaign_id)
+        if full is None:
+            return []
+        count = self._callees(campaign_id, full["Status"])[1]
+        ids = [calls.session_id(self.seed, campaign_id, i) for i in range(count)]
+        random.Random(f"{self.seed}:session-order:{campaign_id}:{count}").shuffle(ids)
+        return ids
+
+    def session_time(self, campaign_id: int, index: int) -> int:
+        """When the call of a campaign's ``index``-th session started."""
+        full = self._require(campaign_id)
+        _, base = self._callees(campaign_id, full["Status"])
+        base -= sum(n for n, _ in self._grown.get(campaign_id, ()))
+        if index >= base:
+            for added, at in self._grown.get(campaign_id, ()):
+                if index < base + added:
+                    return at
+                base += added
+        step = max(1, min(600, (min(full["EndTime"], self.anchor) - full["StartTime"]) // max(1, base)))
+        return min(full["StartTime"] + index * step, self.anchor)
+
+    def call(self, session: str) -> dict[str, Any] | None:
+        """The call detail record of a session of this app, or None if there is no such session."""
+        parsed = calls.parse_session_id(session)
+        if parsed is None:
+            return None
+        campaign_id, index = parsed
+        full = self.campaign(campaign_id)
+        if full is None or index >= self._callees(campaign_id, full["Status"])[1]:
+            return None
+        if calls.session_id(self.seed, campaign_id, index) != session:
+            return None
+        return calls.call_record(
+            session,
+            seed=self.seed,
+            started=self.session_time(campaign_id, index),
+            campaign=full,
+            asr_processing=session in self._processing,
+        )
+
+    def grow(self, campaign_id: int, count: int, at: int | None = None) -> list[str]:
+        """A running campaign makes ``count`` more calls (now, or at ``at``); the ASR of the
+        calls before is done, and about one new call in ten has its ASR text still being made."""
+        full = self._require(campaign_id)
+        if full["Status"] != 1:
+            raise ValueError(f"campaign {campaign_id} is not running: it makes no calls")
+        first = self._callees(campaign_id, 1)[1]
+        self._grown.setdefault(campaign_id, []).append((count, int(time.time()) if at is None else at))
+        new = [calls.session_id(self.seed, campaign_id, i) for i in range(first, first + count)]
+        self._processing = {s for s in new if int(s[-4:], 16) % 10 == 0}
+        return new

@@ -205,7 +205,7 @@ class Emulator:
                 raise ApiError(
                     "RequestLimitExceeded", "Your current request times exceeds the limit, please try again later."
                 )
-            fields = ACTIONS[action](self.stores, params)
+            fields = ACTIONS[action](self.stores, params, self.clock())
             if action == "DescribePredictiveDialingCampaign":
                 if fault == "wrongtype":
                     fields = {**fields, "Priority": "high"}
