@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any
 
-from singer_sdk import Stream, Tap, metrics
+from singer_sdk import Tap, metrics
 
-from tap_ccc_campaign.client import CallResult, CCCClient, RetryPolicy
+from tap_ccc_campaign.client import CallResult, CCCClient
 from tap_ccc_campaign.concurrency import OrderedPool
 from tap_ccc_campaign.config import Settings
 from tap_ccc_campaign.deletions import Ledger
@@ -29,8 +27,7 @@ from tap_ccc_campaign.output import Writer
 from tap_ccc_campaign.progress import Progress
 from tap_ccc_campaign.resume import Cycle
 from tap_ccc_campaign.schema import RecordChecker
-from tap_ccc_campaign.throttle import Pacers
-from tap_ccc_campaign.transport import redact_url
+from tap_ccc_campaign.streams.base import CCCStream, attempts, transport_cause, unreachable
 
 # Campaigns in a row that may fail without any answer from the API before the run stops:
 # two, so that one campaign's own persistent fault does not stop a run against a live API.
@@ -39,43 +36,22 @@ UNREACHABLE_CAMPAIGNS = 2
 Campaign = tuple[int, int]  # (SdkAppId, CampaignId)
 
 
-class PredictiveDialingCampaignsStream(Stream):
+class PredictiveDialingCampaignsStream(CCCStream):
     name = "predictive_dialing_campaigns"
     primary_keys = ("SdkAppId", "CampaignId")
-    # The stream writes its own STATE every STATE_EVERY records, once each is written (see _checkpoint).
-    STATE_MSG_FREQUENCY = 2**62
-    STATE_EVERY = 100
+    STATE_EVERY = 100  # records between two STATE messages, each counted once written
 
     def __init__(self, tap: Tap, **kwargs: Any) -> None:
         super().__init__(tap=tap, **kwargs)
-        self._state_writer = tap.state_writer
         self._cycle: Cycle | None = None  # the cycle being synced, until it completes
         self._handed: Callable[[], None] | None = None  # bookkeeping of the record handed to the SDK
         if isinstance(tap.message_writer, Writer):
             tap.message_writer.on_record_written(self.name, self._written)
-        self._told = _ToldOnce()
-        self.logger.addFilter(self._told)
-
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
-        try:
-            yield from self._sync()
-        except GeneratorExit:
-            raise
-        except BaseException as exc:
-            # A failed or stopped sync still tells the target how far it got (complete: false).
-            with contextlib.suppress(TapError, OSError, ValueError):
-                self._checkpoint()
-            self._told.error = isinstance(exc, TapError)
-            raise
 
     def save_progress(self) -> None:
         """Put the cycle's progress into the stream's state, so the next STATE can resume it."""
         if self._cycle is not None:
             self.stream_state["cycle"] = self._cycle.to_state()
-
-    def _checkpoint(self) -> None:
-        self.save_progress()
-        self._state_writer.write_state(self.tap_state)
 
     def _hand_over(
         self, record: dict[str, Any], campaign: Campaign, ledger: Ledger, cycle: Cycle, last_sync: dict[str, Any]
@@ -164,19 +140,19 @@ class PredictiveDialingCampaignsStream(Stream):
             )
         listings: list[Listing] = []
         several_apps = len(settings.sdk_app_ids) > 1
-        unreachable = 0  # campaigns in a row that failed before the API ever answered
+        unanswered = 0  # campaigns in a row that failed before the API ever answered
         error: BaseException | None = None
         try:
             with metrics.http_request_counter(self.name, endpoint=client.api_url) as requests_made:
                 campaigns = self._campaigns(settings, client, listings, progress, last_sync, ledger, cycle)
                 # One campaign at a time until the API has answered once: a dead endpoint costs one call's retries.
                 for campaign, future in pool.map(campaigns, one_at_a_time=lambda: not client.answered.is_set()):
-                    requests_made.increment(_attempts(future))
+                    requests_made.increment(attempts(future))
                     error = future.exception()
                     if isinstance(error, TransportError) and not client.answered.is_set():
-                        unreachable += 1
-                        if unreachable >= UNREACHABLE_CAMPAIGNS or error.fatal:
-                            raise _unreachable(settings, error)
+                        unanswered += 1
+                        if unanswered >= UNREACHABLE_CAMPAIGNS or error.fatal:
+                            raise unreachable(settings, error)
                     record = self._record(campaign, future, checker, failures, ledger, several_apps=several_apps)
                     if record is not None:
                         yield self._hand_over(record, campaign, ledger, cycle, last_sync)
@@ -187,7 +163,7 @@ class PredictiveDialingCampaignsStream(Stream):
                     # "does not exist" marks a campaign deleted.
                     unconfirmed = [(app, cid) for app in settings.sdk_app_ids for cid in ledger.unconfirmed(app)]
                     for campaign, future in pool.map(unconfirmed):
-                        requests_made.increment(_attempts(future))
+                        requests_made.increment(attempts(future))
                         record = self._record(campaign, future, checker, failures, ledger, several_apps=several_apps)
                         if record is not None:
                             yield self._hand_over(record, campaign, ledger, cycle, last_sync)
@@ -220,7 +196,7 @@ class PredictiveDialingCampaignsStream(Stream):
         )
         if failures:
             if isinstance(error, TransportError) and not client.answered.is_set():
-                raise _unreachable(settings, error)
+                raise unreachable(settings, error)
             raise SyncFailedError(failures.summary(progress.done))
 
     def _deletions(self, settings: Settings, ledger: Ledger, last_sync: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -291,44 +267,10 @@ class PredictiveDialingCampaignsStream(Stream):
                 raise _listing_failed(sdk_app_id, exc) from None
             except TransportError as exc:
                 if not client.answered.is_set() or exc.fatal:
-                    raise _unreachable(settings, exc) from None
+                    raise unreachable(settings, exc) from None
                 raise _listing_failed(sdk_app_id, exc) from None
             progress.total += len(listing.seen) - counted
             last_sync["campaigns"] = progress.total
-
-    def _client(self, settings: Settings, progress: Progress) -> CCCClient:
-        def on_attempt(action: str, status: int | None, seconds: float, error: BaseException | None) -> None:
-            progress.called()
-            if settings.log_request_metrics:
-                self._log_attempt(action, status, seconds, error)
-
-        return CCCClient(
-            api_url=settings.api_url,
-            credentials=settings.credentials,
-            pacers=Pacers(settings.requests_per_second),
-            region=settings.region,
-            language=settings.language,
-            timeout=settings.request_timeout,
-            retry=RetryPolicy(
-                max_attempts=settings.max_attempts,
-                base_seconds=settings.retry_backoff_seconds,
-                max_total_wait=settings.max_retry_seconds,
-            ),
-            pool_size=settings.workers,
-            on_attempt=on_attempt,
-        )
-
-    def _log_attempt(self, action: str, status: int | None, seconds: float, error: BaseException | None) -> None:
-        tags: dict[str, Any] = {
-            metrics.Tag.STREAM: self.name,
-            metrics.Tag.ENDPOINT: action,
-            metrics.Tag.STATUS: metrics.Status.FAILED if error else metrics.Status.SUCCEEDED,
-        }
-        if status is not None:
-            tags[metrics.Tag.HTTP_STATUS_CODE] = status
-        if isinstance(error, APIError):
-            tags["error_code"] = error.code
-        self._log_metric(metrics.Point("timer", metrics.Metric.HTTP_REQUEST_DURATION, seconds, tags))
 
     def _record(
         self,
@@ -362,7 +304,7 @@ class PredictiveDialingCampaignsStream(Stream):
         if isinstance(error, TransportError) and error.fatal:
             raise FatalRunError(f"{error} (while reading {name})")
         if isinstance(error, TapError):
-            cause = error.code if isinstance(error, APIError) else _transport_cause(error)
+            cause = error.code if isinstance(error, APIError) else transport_cause(error)
             failures.add(label, cause, f"{name}: {error} (after {error.attempts} attempt(s))")
             self.logger.error("Campaign %s not emitted: %s", label, error)
             return None
@@ -396,16 +338,6 @@ class PredictiveDialingCampaignsStream(Stream):
         return record
 
 
-class _ToldOnce(logging.Filter):
-    """Drops singer-sdk's generic "An unhandled error occurred" line when the error is one of ours:
-    the CLI prints it as one line that already says what happened."""
-
-    error = False
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (self.error and record.msg == "An unhandled error occurred while syncing '%s'")
-
-
 def _full_refresh(settings: Settings, loaded: dict[str, str], last_full: str | None, started_at: str) -> bool:
     """Whether this sync reads every campaign: asked for, nothing loaded yet, ids given, or the last
     full sync is older than full_refresh_days."""
@@ -422,22 +354,3 @@ def _listing_failed(sdk_app_id: int, error: TapError) -> FatalRunError:
     return FatalRunError(
         f"listing the campaigns of SdkAppId {sdk_app_id} failed: {error} (after {error.attempts} attempt(s))"
     )
-
-
-def _unreachable(settings: Settings, error: TransportError) -> FatalRunError:
-    return FatalRunError(
-        f"api_url: cannot reach {redact_url(settings.api_url)}: {error} (after {error.attempts} attempt(s))"
-    )
-
-
-def _transport_cause(error: TransportError) -> str:
-    if error.http_status is None:
-        return "no answer"
-    return "malformed answer" if error.http_status == 200 else f"HTTP {error.http_status}"
-
-
-def _attempts(future: Future[CallResult]) -> int:
-    error = future.exception()
-    if isinstance(error, TapError):
-        return error.attempts
-    return 1 if error is not None else future.result().attempts

@@ -1,0 +1,117 @@
+"""What every stream of the tap shares: its API client, a STATE on failure, quiet logs."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from typing import Any
+
+from singer_sdk import Stream, Tap, metrics
+
+from tap_ccc_campaign.client import CallResult, CCCClient, RetryPolicy
+from tap_ccc_campaign.config import Settings
+from tap_ccc_campaign.errors import APIError, FatalRunError, TapError, TransportError
+from tap_ccc_campaign.progress import Progress
+from tap_ccc_campaign.throttle import Pacers
+from tap_ccc_campaign.transport import redact_url
+
+
+class CCCStream(Stream):
+    # Streams write their own STATE as they go (see _checkpoint); singer-sdk's counter never fires.
+    STATE_MSG_FREQUENCY = 2**62
+
+    def __init__(self, tap: Tap, **kwargs: Any) -> None:
+        super().__init__(tap=tap, **kwargs)
+        self._state_writer = tap.state_writer
+        self._told = _ToldOnce()
+        self.logger.addFilter(self._told)
+
+    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+        try:
+            yield from self._sync()
+        except GeneratorExit:
+            raise
+        except BaseException as exc:
+            # A failed or stopped sync still tells the target how far it got.
+            with contextlib.suppress(TapError, OSError, ValueError):
+                self._checkpoint()
+            self._told.error = isinstance(exc, TapError)
+            raise
+
+    def _sync(self) -> Iterator[dict[str, Any]]:
+        raise NotImplementedError
+
+    def save_progress(self) -> None:
+        """Put what this run has done so far into the stream's state (called before each STATE)."""
+
+    def _checkpoint(self) -> None:
+        self.save_progress()
+        self._state_writer.write_state(self.tap_state)
+
+    def _client(self, settings: Settings, progress: Progress) -> CCCClient:
+        def on_attempt(action: str, status: int | None, seconds: float, error: BaseException | None) -> None:
+            progress.called()
+            if settings.log_request_metrics:
+                self._log_attempt(action, status, seconds, error)
+
+        return CCCClient(
+            api_url=settings.api_url,
+            credentials=settings.credentials,
+            pacers=Pacers(settings.requests_per_second),
+            region=settings.region,
+            language=settings.language,
+            timeout=settings.request_timeout,
+            retry=RetryPolicy(
+                max_attempts=settings.max_attempts,
+                base_seconds=settings.retry_backoff_seconds,
+                max_total_wait=settings.max_retry_seconds,
+            ),
+            pool_size=settings.workers,
+            on_attempt=on_attempt,
+        )
+
+    def _log_attempt(self, action: str, status: int | None, seconds: float, error: BaseException | None) -> None:
+        tags: dict[str, Any] = {
+            metrics.Tag.STREAM: self.name,
+            metrics.Tag.ENDPOINT: action,
+            metrics.Tag.STATUS: metrics.Status.FAILED if error else metrics.Status.SUCCEEDED,
+        }
+        if status is not None:
+            tags[metrics.Tag.HTTP_STATUS_CODE] = status
+        if isinstance(error, APIError):
+            tags["error_code"] = error.code
+        self._log_metric(metrics.Point("timer", metrics.Metric.HTTP_REQUEST_DURATION, seconds, tags))
+
+
+class _ToldOnce(logging.Filter):
+    """Drops singer-sdk's generic "An unhandled error occurred" line when the error is one of ours:
+    the CLI prints it as one line that already says what happened."""
+
+    error = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (self.error and record.msg == "An unhandled error occurred while syncing '%s'")
+
+
+def unreachable(settings: Settings, error: TransportError) -> FatalRunError:
+    return FatalRunError(
+        f"api_url: cannot reach {redact_url(settings.api_url)}: {error} (after {error.attempts} attempt(s))"
+    )
+
+
+def transport_cause(error: TransportError) -> str:
+    if error.http_status is None:
+        return "no answer"
+    return "malformed answer" if error.http_status == 200 else f"HTTP {error.http_status}"
+
+
+def attempts(future: Future[CallResult] | Future[Any]) -> int:
+    error = future.exception()
+    if isinstance(error, TapError):
+        return error.attempts
+    if error is not None:
+        return 1
+    result = future.result()
+    return getattr(result, "attempts", 1)
