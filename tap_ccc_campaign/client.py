@@ -23,6 +23,10 @@ SERVICE = "ccc"
 DESCRIBE_CAMPAIGN = "DescribePredictiveDialingCampaign"
 LIST_CAMPAIGNS = "DescribePredictiveDialingCampaigns"
 LIST_PAGE_SIZE = 100  # the most DescribePredictiveDialingCampaigns returns per page
+LIST_SESSIONS = "DescribePredictiveDialingSessions"
+SESSIONS_PAGE_SIZE = 1000  # the most it returns per page
+DESCRIBE_CALLS = "DescribeTelCdr"
+CALLS_PAGE_SIZE = 100  # the most it returns per page; also the most SessionIds sent at once
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,32 @@ class CCCClient:
     def list_campaigns(self, sdk_app_id: int, page_number: int) -> CallResult:
         return self.call(
             LIST_CAMPAIGNS, {"SdkAppId": sdk_app_id, "PageSize": LIST_PAGE_SIZE, "PageNumber": page_number}
+        )
+
+    def list_sessions(self, sdk_app_id: int, campaign_id: int, page_number: int) -> CallResult:
+        return self.call(
+            LIST_SESSIONS,
+            {
+                "SdkAppId": sdk_app_id,
+                "CampaignId": campaign_id,
+                "PageSize": SESSIONS_PAGE_SIZE,
+                "PageNumber": page_number,
+            },
+        )
+
+    def describe_calls(
+        self, sdk_app_id: int, window: tuple[int, int], session_ids: list[str], page_number: int
+    ) -> CallResult:
+        return self.call(
+            DESCRIBE_CALLS,
+            {
+                "SdkAppId": sdk_app_id,
+                "StartTimeStamp": window[0],
+                "EndTimeStamp": window[1],
+                "SessionIds": session_ids,
+                "PageSize": CALLS_PAGE_SIZE,
+                "PageNumber": page_number,
+            },
         )
 
     def call(self, action: str, params: dict[str, Any]) -> CallResult:

@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -142,6 +143,14 @@ SCHEMA = th.PropertiesList(
         "many days (0: every sync is full).",
     ),
     th.Property(
+        "start_date",
+        th.DateTimeType,
+        description="How far back predictive_dialing_calls reads call records (RFC 3339, e.g. "
+        "2026-06-01T00:00:00Z). Default: as far as DescribeTelCdr allows (its start may be at most "
+        "180 days back; the tap stays two days inside that). Calls before it are counted and named "
+        "in one log line, not loaded.",
+    ),
+    th.Property(
         "log_request_metrics",
         th.BooleanType,
         default=False,
@@ -206,6 +215,13 @@ def config_errors(config: Mapping[str, Any], schema: dict[str, Any] = SCHEMA) ->
         value = config.get(key)
         if isinstance(value, float) and not math.isfinite(value):
             errors.append(f"{key}: must be a finite number, got {value!r}")
+    if config.get("start_date") is not None:
+        try:
+            _start_date(config["start_date"])
+        except (TypeError, ValueError):
+            errors.append(
+                f"start_date: must be an RFC 3339 date-time such as 2026-06-01T00:00:00Z, got {config['start_date']!r}"
+            )
     if (config.get("sdk_app_id") is None) == (config.get("sdk_app_ids") is None):
         errors.append("sdk_app_id, sdk_app_ids: give exactly one of the two (one app, or a list of apps)")
     if isinstance(config.get("sdk_app_ids"), list) and not config["sdk_app_ids"]:
@@ -336,6 +352,7 @@ class Settings:
     log_request_metrics: bool = False
     full_refresh: bool = False
     full_refresh_days: int = 7
+    start_date: datetime | None = None
 
     @property
     def workers(self) -> int:
@@ -380,4 +397,12 @@ class Settings:
             log_request_metrics=bool(config.get("log_request_metrics", False)),
             full_refresh=bool(config.get("full_refresh", False)),
             full_refresh_days=int(config.get("full_refresh_days", 7)),
+            start_date=_start_date(config.get("start_date")),
         )
+
+
+def _start_date(value: Any) -> datetime | None:
+    if not value:
+        return None
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

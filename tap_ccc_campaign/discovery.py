@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from tap_ccc_campaign.client import LIST_PAGE_SIZE, CCCClient
@@ -30,7 +31,8 @@ class Listing:
         self.calls = 0
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        """Each campaign's list entry (CampaignId, Name, Status, ...), once."""
+        """Each campaign's list entry (CampaignId, Name, Status, ...), once, with ObservedAt: when
+        its page was read (UTC, RFC 3339)."""
         for number in range(1, MAX_PASSES + 1):
             totals: set[int] = set()
             listed = 0
@@ -63,6 +65,7 @@ class Listing:
 
     def _page(self, page: int) -> tuple[int, list[dict[str, Any]]]:
         result = self.client.list_campaigns(self.sdk_app_id, page)
+        observed = datetime.now(UTC).isoformat(timespec="seconds")
         self.calls += 1
         total = result.data.get("TotalCount")
         entries = result.data.get("CampaignList", [])
@@ -76,4 +79,4 @@ class Listing:
                 http_status=200,
             )
         self.total = total
-        return total, entries
+        return total, [{**entry, "ObservedAt": observed} for entry in entries]

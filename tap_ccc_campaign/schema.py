@@ -1,4 +1,4 @@
-"""The stream's JSON schema: where it lives, and checking records against it."""
+"""The streams' JSON schemas: where they live, and checking records against them."""
 
 from __future__ import annotations
 
@@ -12,16 +12,14 @@ from typing import Any
 
 from jsonschema import Draft7Validator
 
-SCHEMA_FILE = "predictive_dialing_campaigns.json"
-
 
 @cache
-def load_schema() -> dict[str, Any]:
-    """The schema from the wheel (``tap_ccc_campaign/schemas``) or, in a source checkout, ``schemas/``."""
-    packaged = resources.files("tap_ccc_campaign") / "schemas" / SCHEMA_FILE
+def load_schema(stream: str = "predictive_dialing_campaigns") -> dict[str, Any]:
+    """A stream's schema from the wheel (``tap_ccc_campaign/schemas``) or, in a source checkout, ``schemas/``."""
+    packaged = resources.files("tap_ccc_campaign") / "schemas" / f"{stream}.json"
     if packaged.is_file():
         return json.loads(packaged.read_text(encoding="utf-8"))
-    source = Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_FILE
+    source = Path(__file__).resolve().parent.parent / "schemas" / f"{stream}.json"
     return json.loads(source.read_text(encoding="utf-8"))
 
 

@@ -12,7 +12,10 @@ from typing import Any
 from tap_ccc_campaign import idset, resume
 from tap_ccc_campaign.errors import ConfigError
 
-STREAM_KEYS = {"predictive_dialing_campaigns": {"last_sync", "loaded", "last_full_refresh", "cycle"}}
+STREAM_KEYS = {
+    "predictive_dialing_campaigns": {"last_sync", "loaded", "last_full_refresh", "cycle"},
+    "predictive_dialing_campaign_progress": set(),
+}
 
 
 def parse(text: str, source: str = "--state") -> dict[str, Any]:

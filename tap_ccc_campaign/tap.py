@@ -20,7 +20,8 @@ from tap_ccc_campaign import config, state
 from tap_ccc_campaign.errors import ConfigError, SyncInterrupted, TapError
 from tap_ccc_campaign.output import Writer
 from tap_ccc_campaign.schema import load_schema
-from tap_ccc_campaign.streams import PredictiveDialingCampaignsStream
+from tap_ccc_campaign.spool import Spool
+from tap_ccc_campaign.streams import PredictiveDialingCampaignProgressStream, PredictiveDialingCampaignsStream
 
 ENV_PREFIX = "TAP_CCC_CAMPAIGN_"
 
@@ -42,6 +43,7 @@ class TapCCCCampaign(Tap):
     )
 
     def __init__(self, *, parse_env_config: bool = False, **kwargs: Any) -> None:
+        self.spool = Spool()  # lists read once per run, shared by the streams
         try:
             super().__init__(parse_env_config=parse_env_config, **kwargs)
         except (ValueError, TypeError):
@@ -76,7 +78,12 @@ class TapCCCCampaign(Tap):
         super().load_state(state_input)
 
     def discover_streams(self) -> list[Stream]:
-        return [PredictiveDialingCampaignsStream(tap=self, schema=load_schema())]
+        return [
+            PredictiveDialingCampaignsStream(tap=self, schema=load_schema(), spool=self.spool),
+            PredictiveDialingCampaignProgressStream(
+                tap=self, schema=load_schema("predictive_dialing_campaign_progress"), spool=self.spool
+            ),
+        ]
 
     @classmethod
     def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> Any:

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Iterable
 from contextlib import redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,17 +51,34 @@ def records(stdout: str) -> list[dict[str, Any]]:
     return [m["record"] for m in messages(stdout) if m["type"] == "RECORD"]
 
 
+def catalog_selecting(config: dict[str, Any], streams: Iterable[str]) -> dict[str, Any]:
+    """The discovered catalog with exactly ``streams`` selected."""
+    wanted = set(streams)
+    catalog = TapCCCCampaign(config=config).catalog_dict
+    for stream in catalog["streams"]:
+        for entry in stream["metadata"]:
+            if entry["breadcrumb"] == []:
+                entry["metadata"]["selected"] = stream["tap_stream_id"] in wanted
+    return catalog
+
+
 def sync_in_process(
-    config: dict[str, Any], *, state: dict | None = None, sink: list[dict[str, Any]] | None = None
+    config: dict[str, Any],
+    *,
+    state: dict | None = None,
+    sink: list[dict[str, Any]] | None = None,
+    streams: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Run a sync in this process and return the Singer messages it wrote.
 
-    ``sink`` also receives them, including when the sync raises.
+    ``sink`` also receives them, including when the sync raises. ``streams``: the streams to
+    select (default: those selected by default).
     """
     out = io.StringIO()
+    catalog = catalog_selecting(config, streams) if streams is not None else None
     try:
         with redirect_stdout(out):
-            TapCCCCampaign(config=config, state=state).sync_all()
+            TapCCCCampaign(config=config, state=state, catalog=catalog).sync_all()
     finally:
         if sink is not None:
             sink.extend(messages(out.getvalue()))

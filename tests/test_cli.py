@@ -50,7 +50,17 @@ def test_about_markdown_documents_every_setting(tmp_path):
 def test_discover_prints_the_catalog(tmp_path):
     run = run_tap(None, tmp_path, "--discover")
     catalog = json.loads(run.stdout)
-    assert [s["tap_stream_id"] for s in catalog["streams"]] == ["predictive_dialing_campaigns"]
+    by_default = {
+        s["tap_stream_id"]: next(
+            m["metadata"].get("selected-by-default") for m in s["metadata"] if m["breadcrumb"] == []
+        )
+        for s in catalog["streams"]
+    }
+    # The settings are read unless deselected; the history, sessions and calls when selected.
+    assert by_default == {
+        "predictive_dialing_campaigns": True,
+        "predictive_dialing_campaign_progress": False,
+    }
 
 
 def test_a_bad_config_is_one_line_naming_the_key_and_exit_2(emulator, tmp_path):

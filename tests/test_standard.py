@@ -21,7 +21,18 @@ CONFIG = {
     "api_url": "http://127.0.0.1:1",  # replaced before any sync
 }
 
-_Base = get_tap_test_class(TapCCCCampaign, config=CONFIG)
+
+def every_stream_selected() -> dict:
+    """The discovered catalog with every stream selected, the new ones included."""
+    catalog = TapCCCCampaign(config=CONFIG).catalog_dict
+    for stream in catalog["streams"]:
+        for entry in stream["metadata"]:
+            if entry["breadcrumb"] == []:
+                entry["metadata"]["selected"] = True
+    return catalog
+
+
+_Base = get_tap_test_class(TapCCCCampaign, config=CONFIG, catalog=every_stream_selected())
 
 
 class TestTapCCCCampaign(_Base):

@@ -12,8 +12,10 @@ from singer_sdk import Stream, Tap, metrics
 
 from tap_ccc_campaign.client import CallResult, CCCClient, RetryPolicy
 from tap_ccc_campaign.config import Settings
-from tap_ccc_campaign.errors import APIError, FatalRunError, TapError, TransportError
+from tap_ccc_campaign.discovery import Listing
+from tap_ccc_campaign.errors import APIError, Disposition, FatalRunError, TapError, TransportError
 from tap_ccc_campaign.progress import Progress
+from tap_ccc_campaign.spool import Spool
 from tap_ccc_campaign.throttle import Pacers
 from tap_ccc_campaign.transport import redact_url
 
@@ -22,8 +24,9 @@ class CCCStream(Stream):
     # Streams write their own STATE as they go (see _checkpoint); singer-sdk's counter never fires.
     STATE_MSG_FREQUENCY = 2**62
 
-    def __init__(self, tap: Tap, **kwargs: Any) -> None:
+    def __init__(self, tap: Tap, *, spool: Spool, **kwargs: Any) -> None:
         super().__init__(tap=tap, **kwargs)
+        self._spool = spool  # lists read once per run, shared with the other streams
         self._state_writer = tap.state_writer
         self._told = _ToldOnce()
         self.logger.addFilter(self._told)
@@ -49,6 +52,19 @@ class CCCStream(Stream):
     def _checkpoint(self) -> None:
         self.save_progress()
         self._state_writer.write_state(self.tap_state)
+
+    def _listed(
+        self, settings: Settings, client: CCCClient, sdk_app_id: int, listing: Listing | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The app's campaign list entries: as kept by a stream before in this run, or read now (and kept)."""
+        key = ("campaigns", sdk_app_id)
+        if key in self._spool:
+            yield from self._spool.replay(key)
+            return
+        try:
+            yield from self._spool.record(key, listing or Listing(client, sdk_app_id, self.logger))
+        except (APIError, TransportError) as exc:
+            raise list_failed(settings, client, f"listing the campaigns of SdkAppId {sdk_app_id}", exc) from None
 
     def _client(self, settings: Settings, progress: Progress) -> CCCClient:
         def on_attempt(action: str, status: int | None, seconds: float, error: BaseException | None) -> None:
@@ -99,6 +115,15 @@ def unreachable(settings: Settings, error: TransportError) -> FatalRunError:
     return FatalRunError(
         f"api_url: cannot reach {redact_url(settings.api_url)}: {error} (after {error.attempts} attempt(s))"
     )
+
+
+def list_failed(settings: Settings, client: CCCClient, what: str, error: TapError) -> FatalRunError:
+    """The run-stopping error for a list call (``what``: "listing the campaigns of SdkAppId 1") that failed."""
+    if isinstance(error, APIError) and error.disposition is Disposition.FATAL:
+        return FatalRunError(f"{error} while {what}")
+    if isinstance(error, TransportError) and (not client.answered.is_set() or error.fatal):
+        return unreachable(settings, error)
+    return FatalRunError(f"{what} failed: {error} (after {error.attempts} attempt(s))")
 
 
 def transport_cause(error: TransportError) -> str:

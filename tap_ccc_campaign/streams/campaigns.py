@@ -244,32 +244,24 @@ class PredictiveDialingCampaignsStream(CCCStream):
                 continue
             listing = Listing(client, sdk_app_id, self.logger)
             listings.append(listing)
-            counted = 0
-            try:
-                for entry in listing:
-                    # What the list says is still coming, so progress and STATE show a real total.
-                    if listing.total is not None and listing.total != counted:
-                        progress.total += listing.total - counted
-                        counted = listing.total
-                        last_sync["campaigns"] = progress.total
-                    campaign_id = entry["CampaignId"]
-                    print_now = ledger.list(sdk_app_id, entry)
-                    if not cycle.full_refresh and ledger.unchanged(sdk_app_id, campaign_id):
-                        ledger.found(sdk_app_id, campaign_id)  # the row loaded before is still right
-                        last_sync["skipped_unchanged"] += 1
-                        progress.total -= 1
-                        continue
-                    if not emitted_before(sdk_app_id, campaign_id, print_now):
-                        yield sdk_app_id, campaign_id
-            except APIError as exc:
-                if exc.disposition is Disposition.FATAL:
-                    raise FatalRunError(f"{exc} while listing the campaigns of SdkAppId {sdk_app_id}") from None
-                raise _listing_failed(sdk_app_id, exc) from None
-            except TransportError as exc:
-                if not client.answered.is_set() or exc.fatal:
-                    raise unreachable(settings, exc) from None
-                raise _listing_failed(sdk_app_id, exc) from None
-            progress.total += len(listing.seen) - counted
+            counted = listed = 0
+            for entry in self._listed(settings, client, sdk_app_id, listing):
+                listed += 1
+                # What the list says is still coming, so progress and STATE show a real total.
+                if listing.total is not None and listing.total != counted:
+                    progress.total += listing.total - counted
+                    counted = listing.total
+                    last_sync["campaigns"] = progress.total
+                campaign_id = entry["CampaignId"]
+                print_now = ledger.list(sdk_app_id, entry)
+                if not cycle.full_refresh and ledger.unchanged(sdk_app_id, campaign_id):
+                    ledger.found(sdk_app_id, campaign_id)  # the row loaded before is still right
+                    last_sync["skipped_unchanged"] += 1
+                    progress.total -= 1
+                    continue
+                if not emitted_before(sdk_app_id, campaign_id, print_now):
+                    yield sdk_app_id, campaign_id
+            progress.total += listed - counted
             last_sync["campaigns"] = progress.total
 
     def _record(
@@ -348,9 +340,3 @@ def _full_refresh(settings: Settings, loaded: dict[str, str], last_full: str | N
     except ValueError:
         return True
     return age.total_seconds() >= settings.full_refresh_days * 86400
-
-
-def _listing_failed(sdk_app_id: int, error: TapError) -> FatalRunError:
-    return FatalRunError(
-        f"listing the campaigns of SdkAppId {sdk_app_id} failed: {error} (after {error.attempts} attempt(s))"
-    )
