@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
+NOT_STARTED = 0
 RUNNING = 1
 TERMINAL = (3, 4)  # aborted, finished: no call ever again
 FIELDS = ("Status", "StatusReason", "CalleeCount", "FinishedCalleeCount")
@@ -25,6 +26,8 @@ def mark(entry: Mapping[str, Any]) -> int:
 
 
 def may_have_new_sessions(entry: Mapping[str, Any], previous: int | None) -> bool:
+    if entry.get("Status") == NOT_STARTED:
+        return False  # it has never called anyone
     if previous is None:
         return True  # never listed
     if entry.get("Status") == RUNNING or previous & 7 == RUNNING:

@@ -29,7 +29,7 @@ class Failures:
     def __bool__(self) -> bool:
         return self.count > 0
 
-    def summary(self, total: int) -> str:
+    def summary(self, total: int, what: str = "campaign(s) were not emitted") -> str:
         """One line: the count, then per cause its count, a bounded list of ids and one example."""
         parts = []
         for cause, group in sorted(self._groups.items(), key=lambda kv: (-len(kv[1].ids), kv[0])):
@@ -37,4 +37,4 @@ class Failures:
             if len(group.ids) > SHOWN_IDS:
                 shown += f" and {len(group.ids) - SHOWN_IDS} more"
             parts.append(f"{cause} x{len(group.ids)} (campaign {shown}), e.g. {group.example}")
-        return f"{self.count} of {total} campaign(s) were not emitted: " + "; ".join(parts)
+        return f"{self.count} of {total} {what}: " + "; ".join(parts)

@@ -24,8 +24,10 @@ class Progress:
         limit: float | None = None,
         interval: float = 15.0,
         clock: Callable[[], float] = time.monotonic,
+        unit: str = "campaigns",
     ) -> None:
         self.total = total
+        self.unit = unit
         self.done = 0
         self.calls = 0  # API calls sent, retries and list pages included
         self._limit = limit
@@ -53,7 +55,7 @@ class Progress:
         eta = (self.total - self.done) / rate if rate > 0 else float("inf")
         limit = f" (limit {self._limit:g}/s per action)" if self._limit else ""
         return (
-            f"progress: {self.done}/{self.total} campaigns ({100 * self.done / max(self.total, 1):.1f}%), "
+            f"progress: {self.done}/{self.total} {self.unit} ({100 * self.done / max(self.total, 1):.1f}%), "
             f"{self.calls / elapsed:.1f} calls/s{limit}, elapsed {_duration(elapsed)}, "
             f"ETA {_duration(eta) if eta != float('inf') else 'unknown'}"
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Hashable, Iterable, Iterator
 from typing import IO, Any
 
@@ -18,6 +19,7 @@ class Spool:
     def __init__(self) -> None:
         self._file: IO[str] | None = None
         self._kept: dict[Hashable, tuple[int, int]] = {}
+        self._lock = threading.Lock()  # keep() is called from the readers' threads
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._kept
@@ -40,6 +42,21 @@ class Spool:
             kept.seek(start)
             while kept.tell() < end:
                 yield json.loads(kept.readline())
+
+    def keep(self, key: Hashable, value: Any) -> None:
+        """Keep one value (a campaign's session ids) under ``key``; safe from any thread."""
+        line = json.dumps(value, ensure_ascii=False) + "\n"
+        with self._lock:
+            out = self._open()
+            out.seek(0, os.SEEK_END)
+            start = out.tell()
+            out.write(line)
+            out.flush()
+            self._kept[key] = (start, out.tell())
+
+    def get(self, key: Hashable) -> Any:
+        """The value kept under ``key`` by ``keep``."""
+        return next(self.replay(key))
 
     def items(self, key: Hashable, read: Iterable[Any]) -> Iterator[Any]:
         """What is kept under ``key``, or else ``read``, kept as it goes."""

@@ -15,6 +15,8 @@ from tap_ccc_campaign.errors import ConfigError
 STREAM_KEYS = {
     "predictive_dialing_campaigns": {"last_sync", "loaded", "last_full_refresh", "cycle"},
     "predictive_dialing_campaign_progress": set(),
+    "predictive_dialing_sessions": {"marks"},
+    "predictive_dialing_calls": {"marks", "loaded", "pending"},
 }
 
 
@@ -46,14 +48,35 @@ def layout_problem(state: dict[str, Any]) -> str | None:
             return f"bookmarks for unknown stream {stream!r}"
         if not isinstance(entry, dict) or not set(entry) <= STREAM_KEYS[stream]:
             return f"bookmarks of {stream!r} hold unknown keys"
-        if not isinstance(entry.get("last_sync", {}), dict):
-            return f"bookmarks of {stream!r}: last_sync is not an object"
-        loaded = entry.get("loaded", {})
-        if not isinstance(loaded, dict) or not all(_is_id_set(k, v) for k, v in loaded.items()):
-            return f"bookmarks of {stream!r}: loaded is not a map of SdkAppId to id set"
-        if cycle_problem := resume.problem(entry.get("cycle")):
-            return f"bookmarks of {stream!r}: {cycle_problem}"
+        if problem := _entry_problem(stream, entry):
+            return f"bookmarks of {stream!r}: {problem}"
     return None
+
+
+def _entry_problem(stream: str, entry: dict[str, Any]) -> str | None:
+    if not isinstance(entry.get("last_sync", {}), dict):
+        return "last_sync is not an object"
+    if not _app_map(entry.get("marks", {}), _is_id_set):
+        return "marks is not a map of SdkAppId to id map"
+    if stream == "predictive_dialing_calls":
+        if not _app_map(entry.get("loaded", {}), lambda k, v: _app_map(v, _is_id_set)):
+            return "loaded is not a map of SdkAppId to campaigns' id sets"
+        pending = entry.get("pending", {})
+        if not _app_map(pending, lambda k, v: _app_map(v, lambda c, ids: _tries(ids))):
+            return "pending is not a map of SdkAppId to campaigns' session ids"
+        return None
+    if not _app_map(entry.get("loaded", {}), _is_id_set):
+        return "loaded is not a map of SdkAppId to id set"
+    return resume.problem(entry.get("cycle"))
+
+
+def _app_map(value: object, valid: Any) -> bool:
+    """A JSON object keyed by ids (SdkAppId or CampaignId) whose values pass ``valid``."""
+    return isinstance(value, dict) and all(str(k).isdigit() and valid(k, v) for k, v in value.items())
+
+
+def _tries(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(n, int) for k, n in value.items())
 
 
 def _is_id_set(app: str, value: object) -> bool:

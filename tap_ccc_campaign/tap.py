@@ -21,7 +21,12 @@ from tap_ccc_campaign.errors import ConfigError, SyncInterrupted, TapError
 from tap_ccc_campaign.output import Writer
 from tap_ccc_campaign.schema import load_schema
 from tap_ccc_campaign.spool import Spool
-from tap_ccc_campaign.streams import PredictiveDialingCampaignProgressStream, PredictiveDialingCampaignsStream
+from tap_ccc_campaign.streams import (
+    PredictiveDialingCallsStream,
+    PredictiveDialingCampaignProgressStream,
+    PredictiveDialingCampaignsStream,
+    PredictiveDialingSessionsStream,
+)
 
 ENV_PREFIX = "TAP_CCC_CAMPAIGN_"
 
@@ -83,6 +88,10 @@ class TapCCCCampaign(Tap):
             PredictiveDialingCampaignProgressStream(
                 tap=self, schema=load_schema("predictive_dialing_campaign_progress"), spool=self.spool
             ),
+            PredictiveDialingSessionsStream(
+                tap=self, schema=load_schema("predictive_dialing_sessions"), spool=self.spool
+            ),
+            PredictiveDialingCallsStream(tap=self, schema=load_schema("predictive_dialing_calls"), spool=self.spool),
         ]
 
     @classmethod

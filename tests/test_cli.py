@@ -60,6 +60,8 @@ def test_discover_prints_the_catalog(tmp_path):
     assert by_default == {
         "predictive_dialing_campaigns": True,
         "predictive_dialing_campaign_progress": False,
+        "predictive_dialing_sessions": False,
+        "predictive_dialing_calls": False,
     }
 
 

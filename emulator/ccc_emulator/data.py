@@ -43,7 +43,7 @@ class CampaignStore:
     of campaigns generated as ended (aborted or finished), as in an app with a long history.
     ``callees`` bounds each campaign's callee count (and so its call sessions); ``anchor`` (unix
     seconds, default today 00:00 UTC) is the "now" the generated times are laid around: started
-    campaigns began up to 400 days before it, so some calls are within the 180 days DescribeTelCdr
+    campaigns began up to ``history_days`` (400) days before it, so some calls are within the 180 days DescribeTelCdr
     can read and some are not.
     """
 
@@ -59,6 +59,7 @@ class CampaignStore:
         finished: float | None = None,
         callees: int = 200,
         anchor: int | None = None,
+        history_days: int = 400,
     ) -> None:
         if order not in LIST_ORDERS:
             raise ValueError(f"unknown list order {order!r}; one of {', '.join(LIST_ORDERS)}")
@@ -69,6 +70,7 @@ class CampaignStore:
         self.finished = finished
         self.callees = callees
         self.anchor = anchor if anchor is not None else int(time.time()) // 86400 * 86400
+        self.history_days = max(2, history_days)
         self._grown: dict[int, list[tuple[int, int]]] = {}  # per campaign: (sessions added, when)
         self._processing: set[str] = set()  # sessions whose ASR text is still being made
         self._shuffled: tuple[tuple[int, int], list[int]] | None = None  # until the ids change
@@ -172,7 +174,7 @@ class CampaignStore:
         return {**generated, **self._changes.get(campaign_id, {})}
 
     def _generate(self, campaign_id: int, rng: random.Random, index: int, status: int) -> dict[str, Any]:
-        offset = rng.randrange(86400, 86400 * 400)
+        offset = rng.randrange(86400, 86400 * self.history_days)
         start = self.anchor + offset % (86400 * 30) if status == 0 else self.anchor - offset
         variables = [
             {"Key": rng.choice(_VARIABLE_KEYS), "Value": rng.choice(_VARIABLE_VALUES)}

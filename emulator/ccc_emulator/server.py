@@ -186,6 +186,8 @@ class Emulator:
                     "NoSuchVersion", f"The requested version `{version}` of service `{SERVICE}` does not exist."
                 )
             entry["campaign_id"] = params.get("CampaignId")
+            if isinstance(params.get("SessionIds"), list):
+                entry["session_ids"] = params["SessionIds"]
             if not self.window.admit(action):
                 with self._lock:
                     self.counters.rejections[action] += 1

@@ -1,6 +1,13 @@
 """The tap's streams, one module per family."""
 
+from tap_ccc_campaign.streams.calls import PredictiveDialingCallsStream
 from tap_ccc_campaign.streams.campaigns import PredictiveDialingCampaignsStream
 from tap_ccc_campaign.streams.progress import PredictiveDialingCampaignProgressStream
+from tap_ccc_campaign.streams.sessions import PredictiveDialingSessionsStream
 
-__all__ = ["PredictiveDialingCampaignProgressStream", "PredictiveDialingCampaignsStream"]
+__all__ = [
+    "PredictiveDialingCallsStream",
+    "PredictiveDialingCampaignProgressStream",
+    "PredictiveDialingCampaignsStream",
+    "PredictiveDialingSessionsStream",
+]

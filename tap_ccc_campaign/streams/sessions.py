@@ -1,0 +1,138 @@
+"""predictive_dialing_sessions: every call session of each campaign that can have new ones.
+
+A campaign's sessions are listed again only when it may have made calls since the last sync
+(see activity.py); the lists read are kept for the calls stream of the same run (spool.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from tap_ccc_campaign import activity, idset
+from tap_ccc_campaign.client import CCCClient
+from tap_ccc_campaign.concurrency import OrderedPool
+from tap_ccc_campaign.config import Settings
+from tap_ccc_campaign.errors import APIError, Disposition, FatalRunError, SyncFailedError, TapError, TransportError
+from tap_ccc_campaign.failures import Failures
+from tap_ccc_campaign.progress import Progress
+from tap_ccc_campaign.schema import RecordChecker
+from tap_ccc_campaign.session_lists import read_sessions
+from tap_ccc_campaign.spool import Spool
+from tap_ccc_campaign.streams.base import CCCStream, transport_cause
+
+Listed = tuple[int, int, int]  # (SdkAppId, CampaignId, the mark of its list entry)
+
+
+def sessions_of(spool: Spool, client: CCCClient, sdk_app_id: int, campaign_id: int) -> list[str]:
+    """A campaign's session ids: as another stream of this run kept them, or read now (and kept)."""
+    key = ("sessions", sdk_app_id, campaign_id)
+    if key in spool:
+        return spool.get(key)
+    found = read_sessions(client, sdk_app_id, campaign_id)
+    spool.keep(key, found)
+    return found
+
+
+def decode_marks(state: dict[str, Any]) -> defaultdict[int, dict[int, int]]:
+    marks: defaultdict[int, dict[int, int]] = defaultdict(dict)
+    for app, encoded in (state.get("marks") or {}).items():
+        marks[int(app)] = idset.decode_map(encoded)
+    return marks
+
+
+def encode_marks(marks: dict[int, dict[int, int]]) -> dict[str, str]:
+    return {str(app): idset.encode_map(ids) for app, ids in sorted(marks.items())}
+
+
+class PredictiveDialingSessionsStream(CCCStream):
+    name = "predictive_dialing_sessions"
+    primary_keys = ("SdkAppId", "CampaignId", "SessionId")
+    selected_by_default = False  # select it (Meltano: select) to load the sessions
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._marks: defaultdict[int, dict[int, int]] | None = None
+
+    def save_progress(self) -> None:
+        if self._marks is not None:
+            self.stream_state["marks"] = encode_marks(self._marks)
+
+    def _sync(self) -> Iterator[dict[str, Any]]:
+        settings = Settings.from_config(self.config, self.logger)
+        checker = RecordChecker(self.schema, self.logger)
+        self._marks = marks = decode_marks(self.stream_state)
+        listed_now: defaultdict[int, set[int]] = defaultdict(set)
+        progress = Progress(0, self.logger, limit=settings.requests_per_second)
+        client = self._client(settings, progress)
+        pool: OrderedPool[Listed, list[str]] = OrderedPool(
+            lambda item: sessions_of(self._spool, client, item[0], item[1]),
+            workers=settings.workers,
+            window=settings.workers * 2,
+        )
+        failures = Failures()
+        emitted = campaigns = 0
+
+        def to_list() -> Iterator[Listed]:
+            wanted = set(settings.campaign_ids)
+            for sdk_app_id in settings.sdk_app_ids:
+                for entry in self._listed(settings, client, sdk_app_id):
+                    campaign_id = entry["CampaignId"]
+                    if wanted and campaign_id not in wanted:
+                        continue
+                    listed_now[sdk_app_id].add(campaign_id)
+                    mark = activity.mark(entry)
+                    if settings.full_refresh or activity.may_have_new_sessions(
+                        entry, marks[sdk_app_id].get(campaign_id)
+                    ):
+                        progress.total += 1
+                        yield sdk_app_id, campaign_id, mark
+
+        try:
+            for (sdk_app_id, campaign_id, mark), future in pool.map(to_list()):
+                progress.advance()
+                error = future.exception()
+                if error is not None:
+                    self._failed(sdk_app_id, campaign_id, error, failures)
+                    continue
+                for session_id in future.result():
+                    record = {"SdkAppId": sdk_app_id, "CampaignId": campaign_id, "SessionId": session_id}
+                    if problems := checker.violations(record):
+                        raise FatalRunError(f"campaign {campaign_id}: a session id the schema refuses: {problems[0]}")
+                    yield record
+                    emitted += 1
+                campaigns += 1
+                marks[sdk_app_id][campaign_id] = mark  # only once all its sessions were written
+        finally:
+            pool.close()
+            client.stop()
+            client.close()
+        if settings.discovery and not failures:
+            for app in settings.sdk_app_ids:  # forget campaigns that are gone
+                marks[app] = {cid: m for cid, m in marks[app].items() if cid in listed_now[app]}
+        self.save_progress()
+        self.logger.info(
+            "Done: %d session(s) of %d campaign(s) listed; %d campaign(s) could not have new ones; %s",
+            emitted,
+            campaigns,
+            sum(len(ids) for ids in listed_now.values()) - progress.total,
+            progress.line(),
+        )
+        if failures:
+            raise SyncFailedError(failures.summary(progress.total, "campaign session list(s) were not read"))
+
+    def _failed(self, sdk_app_id: int, campaign_id: int, error: BaseException, failures: Failures) -> None:
+        label = str(campaign_id)
+        if isinstance(error, APIError) and error.disposition is Disposition.SKIP_CAMPAIGN:
+            self.logger.warning("Campaign %s: no longer exists, its sessions skipped (%s)", label, error.code)
+            return
+        if isinstance(error, APIError) and error.disposition is Disposition.FATAL:
+            raise FatalRunError(f"{error} while listing the sessions of campaign {label}; stopping the run")
+        if isinstance(error, TransportError) and error.fatal:
+            raise FatalRunError(f"{error} (while listing the sessions of campaign {label})")
+        if not isinstance(error, TapError):
+            raise error
+        cause = error.code if isinstance(error, APIError) else transport_cause(error)
+        failures.add(label, cause, f"campaign {label}: {error} (after {error.attempts} attempt(s))")
+        self.logger.error("Sessions of campaign %s not read: %s", label, error)

@@ -1,0 +1,130 @@
+"""predictive_dialing_sessions and predictive_dialing_calls against the emulator's sessions and records."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from ccc_emulator.data import CampaignStore
+
+from tap_ccc_campaign import cdr, windows
+from tests.helpers import sync_in_process, tap_config
+
+SESSIONS = "predictive_dialing_sessions"
+CALLS = "predictive_dialing_calls"
+LIST_SESSIONS = "DescribePredictiveDialingSessions"
+TEL_CDR = "DescribeTelCdr"
+
+
+def rows(messages, stream):
+    return [m["record"] for m in messages if m["type"] == "RECORD" and m["stream"] == stream]
+
+
+def last_state(messages):
+    return [m["value"] for m in messages if m["type"] == "STATE"][-1]
+
+
+def sync(emulator, state=None, **overrides):
+    config = tap_config(emulator, requests_per_second=1000, **overrides)
+    del config["campaign_ids"]
+    return sync_in_process(config, state=state, streams=[SESSIONS, CALLS])
+
+
+def every_session(store):
+    return [(cid, s) for cid in store.ids() for s in store.sessions(cid)]
+
+
+def log_since(emulator, since, action):
+    return [e for e in emulator.requests_log()[since:] if e["action"] == action]
+
+
+@pytest.fixture
+def recent(start_emulator):
+    """40 campaigns whose calls are all within DescribeTelCdr's reach."""
+    store = CampaignStore(count=40, callees=30, history_days=60, seed=4)
+    return store, start_emulator(store=store, rate_limit=None)
+
+
+def test_every_session_of_every_campaign_is_one_row_with_its_campaign(recent):
+    store, emulator = recent
+    got = rows(sync(emulator), SESSIONS)
+    assert Counter((r["CampaignId"], r["SessionId"]) for r in got) == Counter(every_session(store))
+    assert {r["SdkAppId"] for r in got} == {store.sdk_app_id}
+
+
+def test_every_sessions_call_record_is_one_row_equal_to_the_apis_without_its_expiring_links(recent):
+    store, emulator = recent
+    got = rows(sync(emulator), CALLS)
+    assert Counter(r["SessionId"] for r in got) == Counter(s for _, s in every_session(store))
+    campaign_of = dict((s, cid) for cid, s in every_session(store))
+    for record in got:
+        expected = cdr.loadable(store.call(record["SessionId"]))
+        assert record == expected | {"SdkAppId": store.sdk_app_id, "CampaignId": campaign_of[record["SessionId"]]}
+        assert not set(cdr.NOT_LOADED) & set(record)
+
+
+def test_a_second_sync_lists_only_campaigns_that_can_have_new_sessions_and_asks_only_for_new_calls(recent):
+    store, emulator = recent
+    status_then = {cid: store.campaign(cid)["Status"] for cid in store.ids()}
+    sessions_then = set(every_session(store))
+    state = last_state(sync(emulator))
+    running = [cid for cid in store.ids() if status_then[cid] == 1]
+    store.grow(running[0], 7)
+    store.grow(running[1], 3)
+    store.set_status(running[2], 4)  # finishes: its last callees' sessions appear
+    paused = next(cid for cid in store.ids() if status_then[cid] == 2)
+    store.set_status(paused, 3)  # aborted: its entry moved
+    before = len(emulator.requests_log())
+    second = sync(emulator, state)
+    listed = {e["campaign_id"] for e in log_since(emulator, before, LIST_SESSIONS)}
+    assert listed == {*running, paused}  # running then or now, or whose entry moved; nothing else
+    new = set(every_session(store)) - sessions_then
+    asked = [s for e in log_since(emulator, before, TEL_CDR) for s in e["session_ids"]]
+    assert sorted(asked) == sorted(s for _, s in new)
+    assert sorted(r["SessionId"] for r in rows(second, CALLS)) == sorted(s for _, s in new)
+
+
+def test_a_call_whose_record_can_still_change_is_read_again_at_the_next_sync_only(recent):
+    store, emulator = recent
+    running = next(cid for cid in store.ids() if store.campaign(cid)["Status"] == 1)
+    state = last_state(sync(emulator))
+    added = store.grow(running, 30)
+    processing = [s for s in added if store.call(s)["AsrStatus"] == "Processing"]
+    assert processing  # about one in ten
+    state = last_state(sync(emulator, state))
+    new = store.grow(running, 1)  # time passes: the ASR text of the earlier calls is done
+    before = len(emulator.requests_log())
+    third = sync(emulator, state)
+    asked = [s for e in log_since(emulator, before, TEL_CDR) for s in e["session_ids"]]
+    assert sorted(asked) == sorted([*processing, *new])
+    reread = {r["SessionId"]: r["AsrStatus"] for r in rows(third, CALLS) if r["SessionId"] in processing}
+    assert set(reread) == set(processing)
+    assert "Processing" not in reread.values()
+
+
+def test_calls_out_of_reach_are_counted_and_named_in_one_line_not_an_error(start_emulator, caplog):
+    store = CampaignStore(count=30, callees=20, history_days=400, seed=8)
+    emulator = start_emulator(store=store, rate_limit=None)
+    oldest = windows.oldest(int(time.time()))
+    out_of_reach = [
+        s for cid, s in every_session(store) if store.call(s)["Time"] < oldest and store.campaign(cid)["Status"] != 1
+    ]
+    assert out_of_reach
+    with caplog.at_level(logging.WARNING):
+        got = rows(sync(emulator), CALLS)
+    lines = [r.getMessage() for r in caplog.records if "no final call record" in r.getMessage()]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{len(out_of_reach)} session(s) have no final call record")
+    assert not set(out_of_reach) & {r["SessionId"] for r in got}
+
+
+def test_start_date_bounds_how_far_back_calls_are_read(recent):
+    store, emulator = recent
+    start = datetime.now(UTC) - timedelta(days=20)
+    got = rows(sync(emulator, start_date=start.isoformat()), CALLS)
+    since = {s for _, s in every_session(store) if store.call(s)["Time"] >= start.timestamp()}
+    assert 0 < len(since) < len(every_session(store))
+    assert {r["SessionId"] for r in got} == since
