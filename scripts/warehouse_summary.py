@@ -1,4 +1,4 @@
-"""Print what the demo loaded: campaigns by status, from the DuckDB file.
+"""Print what the demo loaded: campaigns by status with their calls, from the DuckDB file.
 
     warehouse_summary.py FILE [SINGER_STATE_JSON]
 
@@ -39,13 +39,31 @@ def main(path: str, state_json: str | None = None) -> None:
             f"select count(*), count(distinct campaignid), count(_sdc_deleted_at) from {table}"
         ).fetchone()
         print(f"\n{path}: {table} holds {total} rows for {distinct} campaigns ({deleted} marked deleted)\n")
-        print(f"{'Status':<14}{'campaigns':>10}{'avg priority':>14}{'avg abandon %':>15}")
+        print(
+            f"{'Status':<14}{'campaigns':>10}{'avg priority':>14}{'avg abandon %':>15}"
+            f"{'calls':>8}{'answered':>10}{'avg talk s':>12}"
+        )
+        # Calls per campaign status: answered means the callee picked up (AcceptTimestamp > 0).
         rows = db.execute(
-            f"select status, count(*), avg(priority), avg(expectedabandonrate) from {table} "
-            "where _sdc_deleted_at is null group by 1 order by 1"
+            f"""
+            with calls as (
+                select sdkappid, campaignid, count(*) as calls,
+                       count(*) filter (where accepttimestamp > 0) as answered,
+                       sum(duration) filter (where accepttimestamp > 0) as talk
+                from ccc.predictive_dialing_calls group by 1, 2
+            )
+            select c.status, count(*), avg(c.priority), avg(c.expectedabandonrate),
+                   coalesce(sum(k.calls), 0), coalesce(sum(k.answered), 0),
+                   sum(k.talk) / nullif(sum(k.answered), 0)
+            from {table} c left join calls k using (sdkappid, campaignid)
+            where c._sdc_deleted_at is null group by 1 order by 1
+            """
         ).fetchall()
-        for status, count, priority, abandon in rows:
-            print(f"{STATUS.get(status, status):<14}{count:>10}{priority:>14.1f}{abandon:>15.1f}")
+        for status, count, priority, abandon, calls, answered, talk in rows:
+            print(
+                f"{STATUS.get(status, status):<14}{count:>10}{priority:>14.1f}{abandon:>15.1f}"
+                f"{calls:>8}{answered:>10}{(f'{talk:.0f}' if talk is not None else '-'):>12}"
+            )
         print("\nA few names, as loaded:")
         for campaign_id, name in db.execute(
             f"select campaignid, name from {table} order by campaignid limit 6"

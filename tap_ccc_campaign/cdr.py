@@ -2,6 +2,8 @@
 
 Expiring signed links (RecordURL, AsrUrl, ...) are not loaded: Tencent's links die within a day,
 and a warehouse column of dead links misleads; RecordId stays, to fetch a recording when needed.
+Nor is the deprecated Uui: it repeats UUI, and a warehouse that folds names to lower case
+(DuckDB, PostgreSQL) would get two columns named uui.
 A record is final once the call has ended (EndedTimestamp > 0) and its ASR text is no longer
 being made (AsrStatus is not "Processing"): nothing else in it moves after that.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-NOT_LOADED = ("RecordURL", "AsrUrl", "CustomRecordURL", "VoicemailRecordURL", "VoicemailAsrURL")
+NOT_LOADED = ("RecordURL", "AsrUrl", "CustomRecordURL", "VoicemailRecordURL", "VoicemailAsrURL", "Uui")
 PARTICIPANT_NOT_LOADED = ("RecordURL", "CustomRecordURL")
 
 

@@ -1,8 +1,10 @@
 """What a run reads from a list action once, kept on disk for the streams that come after.
 
-singer-sdk syncs streams one after another: the campaign list the settings stream read is what
-the progress history needs, and a campaign's session list is what its calls need. Kept in one
-temporary file (JSON lines), they cost no second call and no memory.
+singer-sdk syncs streams one after another: the campaign list one stream read is what the
+progress history needs, and a campaign's session list is what its calls need. Kept in temporary
+files (JSON lines), they cost no second call and no memory. Lists read as they are consumed
+(``record``) and whole values (``keep``, from any thread) go to two files, so that one list's
+lines are never interleaved with another's.
 """
 
 from __future__ import annotations
@@ -15,44 +17,78 @@ from collections.abc import Hashable, Iterable, Iterator
 from typing import IO, Any
 
 
+class _File:
+    def __init__(self) -> None:
+        self._handle: IO[str] | None = None
+
+    def append(self, line: str) -> int:
+        if self._handle is None:
+            self._handle = tempfile.NamedTemporaryFile("w+", encoding="utf-8", prefix="tap-ccc-", suffix=".jsonl")  # noqa: SIM115 - lives as long as the run
+        self._handle.seek(0, os.SEEK_END)
+        self._handle.write(line)
+        return self._handle.tell()
+
+    def end(self) -> int:
+        if self._handle is None:
+            return 0
+        self._handle.flush()
+        self._handle.seek(0, os.SEEK_END)
+        return self._handle.tell()
+
+    def lines(self, start: int, end: int) -> Iterator[str]:
+        assert self._handle is not None
+        self._handle.flush()
+        with open(self._handle.name, encoding="utf-8") as kept:
+            kept.seek(start)
+            while kept.tell() < end:
+                yield kept.readline()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
 class Spool:
     def __init__(self) -> None:
-        self._file: IO[str] | None = None
-        self._kept: dict[Hashable, tuple[int, int]] = {}
-        self._lock = threading.Lock()  # keep() is called from the readers' threads
+        self._lists, self._values = _File(), _File()
+        self._kept: dict[Hashable, tuple[_File, int, int]] = {}
+        self._lock = threading.Lock()
+        self._recording = False
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._kept
 
     def record(self, key: Hashable, items: Iterable[Any]) -> Iterator[Any]:
         """``items``, passed on as they come; kept under ``key`` once all were read."""
-        out = self._open()
-        out.seek(0, os.SEEK_END)
-        start = out.tell()
-        for item in items:
-            out.write(json.dumps(item, ensure_ascii=False) + "\n")
-            yield item
-        out.flush()
-        self._kept[key] = (start, out.tell())
-
-    def replay(self, key: Hashable) -> Iterator[Any]:
-        start, end = self._kept[key]
-        assert self._file is not None
-        with open(self._file.name, encoding="utf-8") as kept:
-            kept.seek(start)
-            while kept.tell() < end:
-                yield json.loads(kept.readline())
+        assert not self._recording, "one list at a time"
+        self._recording = True
+        try:
+            start = self._lists.end()
+            for item in items:
+                self._lists.append(json.dumps(item, ensure_ascii=False) + "\n")
+                yield item
+            self._kept[key] = (self._lists, start, self._lists.end())
+        finally:
+            self._recording = False
 
     def keep(self, key: Hashable, value: Any) -> None:
         """Keep one value (a campaign's session ids) under ``key``; safe from any thread."""
         line = json.dumps(value, ensure_ascii=False) + "\n"
         with self._lock:
-            out = self._open()
-            out.seek(0, os.SEEK_END)
-            start = out.tell()
-            out.write(line)
-            out.flush()
-            self._kept[key] = (start, out.tell())
+            start = self._values.end()
+            end = self._values.append(line)
+            self._kept[key] = (self._values, start, end)
+
+    def replay(self, key: Hashable) -> Iterator[Any]:
+        kept, start, end = self._kept[key]
+        with self._lock:
+            lines = list(kept.lines(start, end)) if kept is self._values else None
+        if lines is not None:
+            yield from map(json.loads, lines)
+            return
+        for line in kept.lines(start, end):
+            yield json.loads(line)
 
     def get(self, key: Hashable) -> Any:
         """The value kept under ``key`` by ``keep``."""
@@ -62,13 +98,7 @@ class Spool:
         """What is kept under ``key``, or else ``read``, kept as it goes."""
         return self.replay(key) if key in self else self.record(key, read)
 
-    def _open(self) -> IO[str]:
-        if self._file is None:
-            self._file = tempfile.NamedTemporaryFile("w+", encoding="utf-8", prefix="tap-ccc-", suffix=".jsonl")  # noqa: SIM115 - lives as long as the run
-        return self._file
-
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        self._lists.close()
+        self._values.close()
         self._kept.clear()

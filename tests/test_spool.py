@@ -1,0 +1,42 @@
+"""The spool: lists kept for later streams of a run, never mixed with one another."""
+
+from __future__ import annotations
+
+import threading
+
+from tap_ccc_campaign.spool import Spool
+
+
+def test_a_list_kept_as_it_is_read_replays_whole_while_values_are_kept_meanwhile():
+    spool = Spool()
+    entries = [{"CampaignId": i} for i in range(50)]
+    read = []
+    for entry in spool.record(("campaigns", 1), entries):
+        read.append(entry)
+        spool.keep(("sessions", 1, entry["CampaignId"]), [f"s-{entry['CampaignId']}-{n}" for n in range(3)])
+    assert read == entries
+    assert list(spool.replay(("campaigns", 1))) == entries
+    assert spool.get(("sessions", 1, 7)) == ["s-7-0", "s-7-1", "s-7-2"]
+
+
+def test_values_kept_from_many_threads_each_come_back_as_kept():
+    spool = Spool()
+
+    def keep(n: int) -> None:
+        for i in range(50):
+            spool.keep(("sessions", n, i), [f"{n}:{i}"] * (i % 5))
+
+    threads = [threading.Thread(target=keep, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(spool.get(("sessions", n, i)) == [f"{n}:{i}"] * (i % 5) for n in range(8) for i in range(50))
+
+
+def test_a_list_not_read_to_its_end_is_not_kept():
+    spool = Spool()
+    reading = spool.record(("campaigns", 1), iter([{"CampaignId": 1}, {"CampaignId": 2}]))
+    next(reading)
+    reading.close()
+    assert ("campaigns", 1) not in spool
