@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tap_ccc_campaign import idset
+from tap_ccc_campaign.idmap import IdMap
 
 # What the list shows of a campaign; once it has started, nothing else of it can change.
 LIST_FIELDS = ("Name", "Status", "StatusReason", "Priority", "SkillGroupId")
@@ -32,51 +33,59 @@ def fingerprint(entry: Mapping[str, Any]) -> int:
 
 class Ledger:
     def __init__(self, loaded: Mapping[str, str]) -> None:
-        self.before: dict[int, dict[int, int]] = {int(app): idset.decode_map(ids) for app, ids in loaded.items()}
-        self.listed: defaultdict[int, dict[int, int]] = defaultdict(dict)  # this sync's list entries' prints
-        self.editable: defaultdict[int, set[int]] = defaultdict(set)  # listed as not started (Status 0)
-        self.present: defaultdict[int, dict[int, int]] = defaultdict(dict)
+        self.before: dict[int, IdMap] = {int(app): IdMap(idset.decode_pairs(ids)) for app, ids in loaded.items()}
+        self.present: defaultdict[int, IdMap] = defaultdict(IdMap)
         self.missing: defaultdict[int, set[int]] = defaultdict(set)
+        # The list entry of each campaign handed to the readers and not yet recorded: (print, not started).
+        self._in_flight: dict[tuple[int, int], tuple[int, bool]] = {}
 
-    def list(self, sdk_app_id: int, entry: Mapping[str, Any]) -> int:
-        """Note a list entry; its fingerprint."""
-        campaign_id = entry["CampaignId"]
-        self.listed[sdk_app_id][campaign_id] = print_now = fingerprint(entry)
-        if entry.get("Status") == 0:
-            self.editable[sdk_app_id].add(campaign_id)
-        else:
-            self.editable[sdk_app_id].discard(campaign_id)
-        return print_now
+    def list(self, sdk_app_id: int, entry: Mapping[str, Any]) -> tuple[int, bool]:
+        """A list entry's (fingerprint, not started)."""
+        return fingerprint(entry), entry.get("Status") == 0
 
-    def found(self, sdk_app_id: int, campaign_id: int) -> None:
+    def hand_over(self, sdk_app_id: int, campaign_id: int, listed: tuple[int, bool]) -> None:
+        self._in_flight[(sdk_app_id, campaign_id)] = listed
+
+    def take(self, sdk_app_id: int, campaign_id: int) -> tuple[int, bool]:
+        """The list entry a campaign was handed over with ((0, False) when it was not listed)."""
+        return self._in_flight.pop((sdk_app_id, campaign_id), (0, False))
+
+    def found(self, sdk_app_id: int, campaign_id: int, listed: tuple[int, bool] = (0, False)) -> None:
         """The campaign exists now (read, or skipped as unchanged)."""
+        print_, editable = listed
         # A not-started campaign is remembered with 0, so the next sync reads it again.
-        editable = campaign_id in self.editable[sdk_app_id]
-        self.present[sdk_app_id][campaign_id] = 0 if editable else self.listed[sdk_app_id].get(campaign_id, 0)
+        self.present[sdk_app_id].add(campaign_id, 0 if editable else print_)
 
-    def unchanged(self, sdk_app_id: int, campaign_id: int) -> bool:
+    def unchanged(self, sdk_app_id: int, campaign_id: int, listed: tuple[int, bool]) -> bool:
         """True when the last complete sync saw this very list entry for a started campaign."""
-        print_now = self.listed[sdk_app_id].get(campaign_id, 0)
-        if print_now == 0 or campaign_id in self.editable[sdk_app_id]:
+        print_, editable = listed
+        if print_ == 0 or editable:
             return False  # settings are editable until the campaign starts: always read again
-        return self.before.get(sdk_app_id, {}).get(campaign_id) == print_now
+        before = self.before.get(sdk_app_id)
+        return before is not None and before.get(campaign_id) == print_
 
     def unconfirmed(self, sdk_app_id: int) -> list[int]:
         """Loaded before, and neither found nor answered missing by this sync: read them to know."""
-        before = self.before.get(sdk_app_id, {})
-        return sorted(before.keys() - self.present[sdk_app_id].keys() - self.missing[sdk_app_id])
+        present, missing = self.present[sdk_app_id], self.missing[sdk_app_id]
+        before = self.before.get(sdk_app_id, IdMap())
+        return [cid for cid in before if cid not in present and cid not in missing]
 
     def deleted(self, sdk_app_id: int) -> list[int]:
         """Loaded before, and answered as not existing now."""
-        return sorted(self.before.get(sdk_app_id, {}).keys() & self.missing[sdk_app_id])
+        before = self.before.get(sdk_app_id, IdMap())
+        return sorted(cid for cid in self.missing[sdk_app_id] if cid in before)
 
     def loaded_after(self, sdk_app_ids: tuple[int, ...], *, discovery: bool) -> dict[str, str]:
         """What the state remembers once this sync has completed."""
-        after = {app: ids for app, ids in self.before.items() if app not in sdk_app_ids}
+        after: dict[int, Any] = {app: ids for app, ids in self.before.items() if app not in sdk_app_ids}
         for app in sdk_app_ids:
             if discovery:  # the whole app was listed: what exists now is what was found now
-                after[app] = dict(self.present[app])
+                after[app] = self.present[app]
             else:  # only the configured ids were asked about
-                kept = {cid: mark for cid, mark in self.before.get(app, {}).items() if cid not in self.missing[app]}
-                after[app] = kept | self.present[app]
-        return {str(app): idset.encode_map(ids) for app, ids in sorted(after.items())}
+                kept = IdMap(
+                    (cid, mark) for cid, mark in self.before.get(app, IdMap()).items() if cid not in self.missing[app]
+                )
+                for cid, mark in self.present[app].items():
+                    kept.add(cid, mark)
+                after[app] = kept
+        return {str(app): idset.encode_map(ids.items()) for app, ids in sorted(after.items())}

@@ -17,6 +17,7 @@ from typing import Any
 
 from tap_ccc_campaign.client import LIST_PAGE_SIZE, CCCClient
 from tap_ccc_campaign.errors import TransportError
+from tap_ccc_campaign.idmap import IdSet
 
 MAX_PASSES = 3
 
@@ -26,7 +27,7 @@ class Listing:
         self.client = client
         self.sdk_app_id = sdk_app_id
         self.logger = logger
-        self.seen: set[int] = set()
+        self.seen = IdSet()
         self.total: int | None = None  # the last TotalCount the API gave
         self.calls = 0
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 PREFIX = "z1:"
 
@@ -38,30 +38,41 @@ def decode(encoded: str) -> set[int]:
 MAP_PREFIX = "z2:"
 
 
-def encode_map(values: dict[int, int]) -> str:
-    """Ids with a small non-negative integer each (a fingerprint), as one short string."""
-    ordered = sorted(values)
-    previous = 0
-    parts = []
-    for key in ordered:
-        parts.append(f"{key - previous:x}:{values[key]:x}")
+def encode_map(values: Mapping[int, int] | Iterable[tuple[int, int]]) -> str:
+    """Ids with a small non-negative integer each (a fingerprint), as one short string.
+    ``values``: a mapping, or (id, value) pairs in increasing id order."""
+    pairs = sorted(values.items()) if isinstance(values, Mapping) else values
+    compressor = zlib.compressobj(9)
+    out, previous, parts = [], 0, []
+    for key, value in pairs:
+        parts.append(f"{key - previous:x}:{value:x}")
         previous = key
-    return MAP_PREFIX + base64.b64encode(zlib.compress(",".join(parts).encode("ascii"), 9)).decode("ascii")
+        if len(parts) == 4096:  # compressed as it goes: no 50,000-part string at once
+            out.append(compressor.compress((",".join(parts) + ",").encode("ascii")))
+            parts = []
+    out.append(compressor.compress(",".join(parts).encode("ascii")))
+    out.append(compressor.flush())
+    return MAP_PREFIX + base64.b64encode(b"".join(out)).decode("ascii")
 
 
-def decode_map(encoded: str) -> dict[int, int]:
-    """What ``encode_map`` made; an id set (``encode``) reads as ids with 0 each."""
+def decode_pairs(encoded: str) -> Iterator[tuple[int, int]]:
+    """(id, value) pairs of what ``encode_map`` made, in increasing id order; ValueError if not one."""
     if encoded.startswith(PREFIX):
-        return dict.fromkeys(decode(encoded), 0)
+        yield from ((i, 0) for i in sorted(decode(encoded)))
+        return
     if not encoded.startswith(MAP_PREFIX):
         raise ValueError("not an id map")
     try:
         text = zlib.decompress(base64.b64decode(encoded[len(MAP_PREFIX) :], validate=True)).decode("ascii")
-        values, current = {}, 0
+        current = 0
         for part in filter(None, text.split(",")):
             delta, value = part.split(":")
             current += int(delta, 16)
-            values[current] = int(value, 16)
+            yield current, int(value, 16)
     except (zlib.error, ValueError, UnicodeDecodeError) as exc:
         raise ValueError("not an id map") from exc
-    return values
+
+
+def decode_map(encoded: str) -> dict[int, int]:
+    """What ``encode_map`` made, as a dict; an id set (``encode``) reads as ids with 0 each."""
+    return dict(decode_pairs(encoded))

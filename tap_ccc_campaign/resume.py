@@ -15,6 +15,7 @@ from collections import defaultdict
 from typing import Any
 
 from tap_ccc_campaign import idset
+from tap_ccc_campaign.idmap import IdMap
 
 CHUNK = 1000
 
@@ -24,7 +25,8 @@ class Cycle:
         self.started_at = started_at
         self.full_refresh = full_refresh
         self.resumed = False
-        self._done: defaultdict[int, dict[int, int]] = defaultdict(dict)
+        self._before: defaultdict[int, IdMap] = defaultdict(IdMap)  # emitted by the interrupted runs
+        self._emitted = 0  # by this run
         self._sealed: defaultdict[int, list[str]] = defaultdict(list)
         self._open: defaultdict[int, dict[int, int]] = defaultdict(dict)
 
@@ -37,13 +39,14 @@ class Cycle:
         cycle.resumed = True
         for app, chunks in saved["done"].items():
             for chunk in chunks:
-                cycle._done[int(app)].update(idset.decode_map(chunk))
+                for campaign_id, print_ in idset.decode_pairs(chunk):
+                    cycle._before[int(app)].add(campaign_id, print_)
             cycle._sealed[int(app)] = list(chunks)
         return cycle
 
     def emitted(self, sdk_app_id: int, campaign_id: int, print_: int) -> None:
         """This campaign's record was written, read while its list entry had ``print_`` (0: not listed)."""
-        self._done[sdk_app_id][campaign_id] = print_
+        self._emitted += 1
         pending = self._open[sdk_app_id]
         pending[campaign_id] = print_
         if len(pending) >= CHUNK:
@@ -51,20 +54,19 @@ class Cycle:
             self._open[sdk_app_id] = {}
 
     def already(self, sdk_app_id: int, campaign_id: int, print_now: int | None) -> bool:
-        """Emitted earlier in this cycle and, when listed (``print_now``), with the same entry."""
-        done = self._done.get(sdk_app_id, {})
-        if campaign_id not in done:
-            return False
-        return print_now is None or done[campaign_id] == print_now
+        """Emitted by an interrupted run of this cycle and, when listed (``print_now``), with the same entry."""
+        before = self._before.get(sdk_app_id)
+        print_then = before.get(campaign_id) if before is not None else None
+        return print_then is not None and (print_now is None or print_then == print_now)
 
     def count(self) -> int:
-        return sum(len(ids) for ids in self._done.values())
+        return sum(len(ids) for ids in self._before.values()) + self._emitted
 
     def to_state(self) -> dict[str, Any]:
         done: dict[str, list[str]] = {}
-        for app in sorted(self._done):
-            chunks = list(self._sealed[app])
-            if self._open[app]:
+        for app in sorted(self._sealed.keys() | self._open.keys()):
+            chunks = list(self._sealed.get(app, []))
+            if self._open.get(app):
                 chunks.append(idset.encode_map(self._open[app]))
             done[str(app)] = chunks
         return {"started_at": self.started_at, "full_refresh": self.full_refresh, "done": done}
@@ -86,7 +88,8 @@ def problem(saved: Any) -> str | None:
             return "cycle: done is not a map of SdkAppId to a list of id maps"
         for chunk in chunks:
             try:
-                idset.decode_map(chunk)
+                for _ in idset.decode_pairs(chunk):
+                    pass
             except ValueError:
                 return "cycle: done holds something that is not an id map"
     return None

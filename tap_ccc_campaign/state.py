@@ -83,7 +83,8 @@ def _is_id_set(app: str, value: object) -> bool:
     if not app.isdigit() or not isinstance(value, str):
         return False
     try:
-        idset.decode_map(value)
+        for _ in idset.decode_pairs(value):
+            pass
     except ValueError:
         return False
     return True

@@ -76,6 +76,18 @@ class TapCCCCampaign(Tap):
             self.logger.warning("%s", warning)
         return errors
 
+    def setup_mapper(self) -> None:
+        # singer-sdk registers a deselected stream with an empty schema and then refuses any stream
+        # map naming it ("Invalid key properties"): Meltano's discovery, which runs with the user's
+        # stream_maps and the default selection, would fail on the calls stream's PII map. Selected
+        # streams keep their selected schema; a deselected one (never synced) keeps its whole schema.
+        super(Tap, self).setup_mapper()
+        catalog = copy.deepcopy(self.catalog)
+        for entry in catalog.streams:
+            if not entry.metadata.resolve_selection().get((), True):
+                entry.metadata.root.selected = True
+        self.mapper.register_raw_streams_from_catalog(catalog)
+
     def load_state(self, state_input: dict[str, Any]) -> None:
         if problem := state.layout_problem(state_input):
             self.logger.warning("The state given is not this tap's (%s): starting from an empty state.", problem)

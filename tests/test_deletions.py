@@ -147,9 +147,11 @@ def test_the_state_remembering_50000_campaigns_stays_under_1_mb():
         ids.append(current)
     ledger = Ledger({})
     # Each with the fingerprint of its list entry: random 32-bit checksums, the worst case to compress.
-    ledger.present[1400000000].update({cid: rng.getrandbits(32) | 1 for cid in ids})
+    prints = {cid: rng.getrandbits(32) | 1 for cid in ids}
+    for cid, print_ in prints.items():
+        ledger.found(1400000000, cid, (print_, False))
     loaded_state = ledger.loaded_after((1400000000,), discovery=True)
     size = len(json.dumps({"bookmarks": {STREAM: {"loaded": loaded_state}}}))
     print(f"state for 50,000 campaigns: {size:,} bytes")
     assert size < 1_000_000
-    assert idset.decode_map(loaded_state["1400000000"]) == ledger.present[1400000000]
+    assert idset.decode_map(loaded_state["1400000000"]) == prints

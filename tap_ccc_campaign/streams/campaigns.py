@@ -54,14 +54,14 @@ class PredictiveDialingCampaignsStream(CCCStream):
             self.stream_state["cycle"] = self._cycle.to_state()
 
     def _hand_over(
-        self, record: dict[str, Any], campaign: Campaign, ledger: Ledger, cycle: Cycle, last_sync: dict[str, Any]
+        self, record: dict[str, Any], campaign: Campaign, print_: int, cycle: Cycle, last_sync: dict[str, Any]
     ) -> dict[str, Any]:
         """The record, to yield; it counts as emitted once the writer has written it (``_written``)."""
         sdk_app_id, campaign_id = campaign
 
         def emitted() -> None:
             last_sync["emitted"] += 1
-            cycle.emitted(sdk_app_id, campaign_id, ledger.listed[sdk_app_id].get(campaign_id, 0))
+            cycle.emitted(sdk_app_id, campaign_id, print_)
             if last_sync["emitted"] % self.STATE_EVERY == 0:
                 self._checkpoint()
 
@@ -153,9 +153,11 @@ class PredictiveDialingCampaignsStream(CCCStream):
                         unanswered += 1
                         if unanswered >= UNREACHABLE_CAMPAIGNS or error.fatal:
                             raise unreachable(settings, error)
-                    record = self._record(campaign, future, checker, failures, ledger, several_apps=several_apps)
+                    record, print_ = self._record(
+                        campaign, future, checker, failures, ledger, several_apps=several_apps
+                    )
                     if record is not None:
-                        yield self._hand_over(record, campaign, ledger, cycle, last_sync)
+                        yield self._hand_over(record, campaign, print_, cycle, last_sync)
                     progress.advance()
                     last_sync.update(done=progress.done, last_campaign_id=campaign[1])
                 if not failures and settings.discovery:
@@ -164,9 +166,11 @@ class PredictiveDialingCampaignsStream(CCCStream):
                     unconfirmed = [(app, cid) for app in settings.sdk_app_ids for cid in ledger.unconfirmed(app)]
                     for campaign, future in pool.map(unconfirmed):
                         requests_made.increment(attempts(future))
-                        record = self._record(campaign, future, checker, failures, ledger, several_apps=several_apps)
+                        record, print_ = self._record(
+                            campaign, future, checker, failures, ledger, several_apps=several_apps
+                        )
                         if record is not None:
-                            yield self._hand_over(record, campaign, ledger, cycle, last_sync)
+                            yield self._hand_over(record, campaign, print_, cycle, last_sync)
                 if not failures:
                     yield from self._deletions(settings, ledger, last_sync)
         finally:
@@ -228,10 +232,10 @@ class PredictiveDialingCampaignsStream(CCCStream):
         campaigns that cannot have changed since the last complete sync (unless a full refresh)
         and those this cycle's interrupted run already emitted."""
 
-        def emitted_before(sdk_app_id: int, campaign_id: int, print_now: int | None) -> bool:
-            if not cycle.already(sdk_app_id, campaign_id, print_now):
+        def emitted_before(sdk_app_id: int, campaign_id: int, listed: tuple[int, bool] | None) -> bool:
+            if not cycle.already(sdk_app_id, campaign_id, listed[0] if listed else None):
                 return False
-            ledger.found(sdk_app_id, campaign_id)
+            ledger.found(sdk_app_id, campaign_id, listed or (0, False))
             last_sync["skipped_emitted_before"] += 1
             progress.total -= 1
             return True
@@ -253,13 +257,14 @@ class PredictiveDialingCampaignsStream(CCCStream):
                     counted = listing.total
                     last_sync["campaigns"] = progress.total
                 campaign_id = entry["CampaignId"]
-                print_now = ledger.list(sdk_app_id, entry)
-                if not cycle.full_refresh and ledger.unchanged(sdk_app_id, campaign_id):
-                    ledger.found(sdk_app_id, campaign_id)  # the row loaded before is still right
+                listed_now = ledger.list(sdk_app_id, entry)
+                if not cycle.full_refresh and ledger.unchanged(sdk_app_id, campaign_id, listed_now):
+                    ledger.found(sdk_app_id, campaign_id, listed_now)  # the row loaded before is still right
                     last_sync["skipped_unchanged"] += 1
                     progress.total -= 1
                     continue
-                if not emitted_before(sdk_app_id, campaign_id, print_now):
+                if not emitted_before(sdk_app_id, campaign_id, listed_now):
+                    ledger.hand_over(sdk_app_id, campaign_id, listed_now)
                     yield sdk_app_id, campaign_id
             progress.total += listed - counted
             last_sync["campaigns"] = progress.total
@@ -273,8 +278,26 @@ class PredictiveDialingCampaignsStream(CCCStream):
         ledger: Ledger,
         *,
         several_apps: bool,
+    ) -> tuple[dict[str, Any] | None, int]:
+        """The record for one campaign, or None when it is skipped or failed (failures says which),
+        with the fingerprint of the list entry it was read for (0 when not listed)."""
+        sdk_app_id, campaign_id = campaign
+        listed = ledger.take(sdk_app_id, campaign_id)
+        record = self._checked(campaign, future, checker, failures, ledger, several_apps=several_apps)
+        if record is not None:
+            ledger.found(sdk_app_id, campaign_id, listed)
+        return record, listed[0]
+
+    def _checked(
+        self,
+        campaign: Campaign,
+        future: Future[CallResult],
+        checker: RecordChecker,
+        failures: Failures,
+        ledger: Ledger,
+        *,
+        several_apps: bool,
     ) -> dict[str, Any] | None:
-        """The record for one campaign, or None when it is skipped or failed (failures says which)."""
         sdk_app_id, campaign_id = campaign
         label = str(campaign_id) + (f" of SdkAppId {sdk_app_id}" if several_apps else "")
         name = f"campaign {label}"
@@ -326,7 +349,6 @@ class PredictiveDialingCampaignsStream(CCCStream):
             self.logger.error("Campaign %s not emitted, schema check failed: %s", label, "; ".join(problems))
             return None
         checker.note_undocumented(record)
-        ledger.found(sdk_app_id, campaign_id)
         return record
 
 
