@@ -22,7 +22,10 @@ def test_wheel_installed_in_a_fresh_venv_discovers_the_stream(tmp_path):
         capture_output=True,
     )
     wheel = next(tmp_path.glob("tap_ccc_campaign-*.whl"))
-    assert "tap_ccc_campaign/schemas/predictive_dialing_campaigns.json" in zipfile.ZipFile(wheel).namelist()
+    names = zipfile.ZipFile(wheel).namelist()
+    schemas = sorted(path.name for path in (ROOT / "schemas").glob("*.json"))
+    assert len(schemas) == 4
+    assert all(f"tap_ccc_campaign/schemas/{name}" in names for name in schemas)
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     subprocess.run(
@@ -31,8 +34,9 @@ def test_wheel_installed_in_a_fresh_venv_discovers_the_stream(tmp_path):
     done = subprocess.run(
         [str(env_dir / "bin/tap-ccc-campaign"), "--discover"], capture_output=True, text=True, check=True, cwd=tmp_path
     )
-    stream = json.loads(done.stdout)["streams"][0]
-    assert stream["tap_stream_id"] == "predictive_dialing_campaigns"
-    assert set(stream["schema"]["properties"]) == set(
-        json.loads((ROOT / "schemas/predictive_dialing_campaigns.json").read_text())["properties"]
-    )
+    streams = {s["tap_stream_id"]: s for s in json.loads(done.stdout)["streams"]}
+    assert sorted(streams) == sorted(name.removesuffix(".json") for name in schemas)
+    for name, stream in streams.items():
+        assert set(stream["schema"]["properties"]) == set(
+            json.loads((ROOT / f"schemas/{name}.json").read_text())["properties"]
+        )

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from ccc_emulator.data import CampaignStore
+from ccc_emulator.faults import FaultPlan
 
 from tap_ccc_campaign import cdr, windows
 from tests.helpers import sync_in_process, tap_config
@@ -128,3 +129,15 @@ def test_start_date_bounds_how_far_back_calls_are_read(recent):
     since = {s for _, s in every_session(store) if store.call(s)["Time"] >= start.timestamp()}
     assert 0 < len(since) < len(every_session(store))
     assert {r["SessionId"] for r in got} == since
+
+
+def test_transient_faults_on_the_new_actions_are_retried_and_nothing_is_lost_or_doubled(start_emulator):
+    store = CampaignStore(count=20, callees=30, history_days=60, seed=2)
+    emulator = start_emulator(
+        store=store, rate_limit=None, faults=FaultPlan(rates={"dberror": 0.3, "http503": 0.1}, max_consecutive=2)
+    )
+    messages = sync(emulator, retry_backoff_seconds=0.0)
+    assert Counter((r["CampaignId"], r["SessionId"]) for r in rows(messages, SESSIONS)) == Counter(every_session(store))
+    assert Counter(r["SessionId"] for r in rows(messages, CALLS)) == Counter(s for _, s in every_session(store))
+    faulted = {e["action"] for e in emulator.requests_log() if e["outcome"] in ("InternalError.DBError", "http503")}
+    assert {LIST_SESSIONS, TEL_CDR} <= faulted
