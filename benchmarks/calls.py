@@ -102,8 +102,11 @@ def main() -> None:
         print(
             f"first sync: {wall:.1f} s against the {floor:.1f} s floor (ratio {wall / floor:.3f}), peak RSS {rss:.0f} MiB"
         )
+        rejected = emulator.stats()["rejections"]
         for action, least in floors.items():
-            print(f"   {action:<36}{calls[action]:>7} calls (floor {least})")
+            print(
+                f"   {action:<36}{calls[action]:>7} calls (floor {least}; {rejected.get(action, 0)} answered RequestLimitExceeded)"
+            )
         print(
             f"   records: {calls['records predictive_dialing_sessions']:,} sessions, {calls['records predictive_dialing_calls']:,} calls"
         )
