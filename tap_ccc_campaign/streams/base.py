@@ -14,6 +14,7 @@ from tap_ccc_campaign.client import CallResult, CCCClient, RetryPolicy
 from tap_ccc_campaign.config import Settings
 from tap_ccc_campaign.discovery import Listing
 from tap_ccc_campaign.errors import APIError, Disposition, FatalRunError, TapError, TransportError
+from tap_ccc_campaign.failures import Failures
 from tap_ccc_campaign.progress import Progress
 from tap_ccc_campaign.spool import Spool
 from tap_ccc_campaign.throttle import Pacers
@@ -65,6 +66,31 @@ class CCCStream(Stream):
             yield from self._spool.record(key, listing or Listing(client, sdk_app_id, self.logger))
         except (APIError, TransportError) as exc:
             raise list_failed(settings, client, f"listing the campaigns of SdkAppId {sdk_app_id}", exc) from None
+
+    def _configured(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(SdkAppId, list entry) of every campaign the config asks for: all, or the campaign_ids."""
+        wanted = set(settings.campaign_ids)
+        for sdk_app_id in settings.sdk_app_ids:
+            for entry in self._listed(settings, client, sdk_app_id):
+                if not wanted or entry["CampaignId"] in wanted:
+                    yield sdk_app_id, entry
+
+    def _campaign_failed(self, campaign_id: int, error: BaseException, failures: Failures, doing: str) -> None:
+        """One campaign's call failed while ``doing`` ("listing its sessions"): a campaign gone since
+        it was listed is skipped with a warning, what stops the run is raised, the rest counted."""
+        label = str(campaign_id)
+        if isinstance(error, APIError) and error.disposition is Disposition.SKIP_CAMPAIGN:
+            self.logger.warning("Campaign %s no longer exists: skipped %s (%s)", label, doing, error.code)
+            return
+        if isinstance(error, APIError) and error.disposition is Disposition.FATAL:
+            raise FatalRunError(f"{error} while {doing} of campaign {label}; stopping the run")
+        if isinstance(error, TransportError) and error.fatal:
+            raise FatalRunError(f"{error} (while {doing} of campaign {label})")
+        if not isinstance(error, TapError):
+            raise error
+        cause = error.code if isinstance(error, APIError) else transport_cause(error)
+        failures.add(label, cause, f"campaign {label}: {doing}: {error} (after {error.attempts} attempt(s))")
+        self.logger.error("Campaign %s: %s failed: %s", label, doing, error)
 
     def _client(self, settings: Settings, progress: Progress) -> CCCClient:
         def on_attempt(action: str, status: int | None, seconds: float, error: BaseException | None) -> None:

@@ -21,11 +21,11 @@ from tap_ccc_campaign import activity, cdr, idset, windows
 from tap_ccc_campaign.client import CALLS_PAGE_SIZE, CCCClient
 from tap_ccc_campaign.concurrency import OrderedPool
 from tap_ccc_campaign.config import Settings
-from tap_ccc_campaign.errors import APIError, Disposition, FatalRunError, SyncFailedError, TapError, TransportError
+from tap_ccc_campaign.errors import SyncFailedError, TransportError
 from tap_ccc_campaign.failures import Failures
 from tap_ccc_campaign.progress import Progress
 from tap_ccc_campaign.schema import RecordChecker
-from tap_ccc_campaign.streams.base import CCCStream, transport_cause
+from tap_ccc_campaign.streams.base import CCCStream
 from tap_ccc_campaign.streams.sessions import decode_marks, encode_marks, sessions_of
 
 # Syncs in a row a call is asked for while its record can still change (ASR text being made)
@@ -139,35 +139,31 @@ class PredictiveDialingCallsStream(CCCStream):
         emitted = 0
 
         def campaigns() -> Iterator[CampaignCalls]:
-            wanted = set(settings.campaign_ids)
-            for sdk_app_id in settings.sdk_app_ids:
-                for entry in self._listed(settings, client, sdk_app_id):
-                    campaign_id = entry["CampaignId"]
-                    if wanted and campaign_id not in wanted:
-                        continue
-                    listed = settings.full_refresh or activity.may_have_new_sessions(
-                        entry, marks[sdk_app_id].get(campaign_id)
-                    )
-                    pending = self._pending.get(sdk_app_id, {}).get(campaign_id, {})
-                    if not listed and not pending:
-                        continue
-                    loaded = self._loaded.get(sdk_app_id, {}).get(campaign_id)
-                    yield CampaignCalls(
-                        sdk_app_id,
-                        campaign_id,
-                        activity.mark(entry),
-                        listed,
-                        activity.terminal(entry),
-                        entry.get("Status") == activity.RUNNING,
-                        set() if settings.full_refresh or not loaded else idset.decode(loaded),
-                        dict(pending),
-                    )
+            for sdk_app_id, entry in self._configured(settings, client):
+                campaign_id = entry["CampaignId"]
+                listed = settings.full_refresh or activity.may_have_new_sessions(
+                    entry, marks[sdk_app_id].get(campaign_id)
+                )
+                pending = self._pending.get(sdk_app_id, {}).get(campaign_id, {})
+                if not listed and not pending:
+                    continue
+                loaded = self._loaded.get(sdk_app_id, {}).get(campaign_id)
+                yield CampaignCalls(
+                    sdk_app_id,
+                    campaign_id,
+                    activity.mark(entry),
+                    listed,
+                    activity.terminal(entry),
+                    entry.get("Status") == activity.RUNNING,
+                    set() if settings.full_refresh or not loaded else idset.decode(loaded),
+                    dict(pending),
+                )
 
         def batches() -> Iterator[Batch]:
             for campaign, future in sessions_pool.map(campaigns()):
                 error = future.exception()
                 if error is not None:
-                    self._failed(campaign, error, failures, "listing its sessions")
+                    self._failed(campaign, error, failures, "listing the sessions")
                     continue
                 wanted = [s for s in future.result() if cdr.session_hash(s) not in campaign.loaded]
                 wanted = list(dict.fromkeys([*wanted, *campaign.pending]))
@@ -255,20 +251,8 @@ class PredictiveDialingCallsStream(CCCStream):
             self._marks[app][cid] = campaign.mark
 
     def _failed(self, campaign: CampaignCalls, error: BaseException, failures: Failures, doing: str) -> None:
-        label = str(campaign.campaign_id)
         campaign.failed = True
-        if isinstance(error, APIError) and error.disposition is Disposition.SKIP_CAMPAIGN:
-            self.logger.warning("Campaign %s: no longer exists, its calls skipped (%s)", label, error.code)
-            return
-        if isinstance(error, APIError) and error.disposition is Disposition.FATAL:
-            raise FatalRunError(f"{error} while {doing} of campaign {label}; stopping the run")
-        if isinstance(error, TransportError) and error.fatal:
-            raise FatalRunError(f"{error} (while {doing} of campaign {label})")
-        if not isinstance(error, TapError):
-            raise error
-        cause = error.code if isinstance(error, APIError) else transport_cause(error)
-        failures.add(label, cause, f"campaign {label}: {doing}: {error} (after {error.attempts} attempt(s))")
-        self.logger.error("Campaign %s: %s failed: %s", label, doing, error)
+        self._campaign_failed(campaign.campaign_id, error, failures, doing)
 
     def _tell_given_up(self, campaigns: list[CampaignCalls], oldest: int) -> None:
         sessions = [(c.campaign_id, s) for c in campaigns for s in c.given_up]

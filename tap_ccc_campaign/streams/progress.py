@@ -27,26 +27,22 @@ class PredictiveDialingCampaignProgressStream(CCCStream):
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
         checker = RecordChecker(self.schema, self.logger)
-        wanted = set(settings.campaign_ids)
         failures = Failures()
         emitted = 0
         client = self._client(settings, Progress(0, self.logger, limit=settings.requests_per_second))
         try:
-            for sdk_app_id in settings.sdk_app_ids:
-                for entry in self._listed(settings, client, sdk_app_id):
-                    if wanted and entry["CampaignId"] not in wanted:
-                        continue
-                    record = checker.drop_unknown(
-                        {"SdkAppId": sdk_app_id, "CampaignId": entry["CampaignId"], "ObservedAt": entry["ObservedAt"]}
-                        | {name: entry[name] for name in LIST_FIELDS if name in entry}
-                    )
-                    if problems := checker.violations(record):
-                        label = f"campaign {entry['CampaignId']} of SdkAppId {sdk_app_id}"
-                        failures.add(label, "invalid fields", f"{label}: {', '.join(map(str, problems))}")
-                        continue
-                    checker.note_undocumented(record)
-                    yield record
-                    emitted += 1
+            for sdk_app_id, entry in self._configured(settings, client):
+                record = checker.drop_unknown(
+                    {"SdkAppId": sdk_app_id, "CampaignId": entry["CampaignId"], "ObservedAt": entry["ObservedAt"]}
+                    | {name: entry[name] for name in LIST_FIELDS if name in entry}
+                )
+                if problems := checker.violations(record):
+                    label = f"campaign {entry['CampaignId']} of SdkAppId {sdk_app_id}"
+                    failures.add(label, "invalid fields", f"{label}: {', '.join(map(str, problems))}")
+                    continue
+                checker.note_undocumented(record)
+                yield record
+                emitted += 1
         finally:
             client.stop()
             client.close()

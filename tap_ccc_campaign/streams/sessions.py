@@ -14,13 +14,13 @@ from tap_ccc_campaign import activity, idset
 from tap_ccc_campaign.client import CCCClient
 from tap_ccc_campaign.concurrency import OrderedPool
 from tap_ccc_campaign.config import Settings
-from tap_ccc_campaign.errors import APIError, Disposition, FatalRunError, SyncFailedError, TapError, TransportError
+from tap_ccc_campaign.errors import FatalRunError, SyncFailedError
 from tap_ccc_campaign.failures import Failures
 from tap_ccc_campaign.progress import Progress
 from tap_ccc_campaign.schema import RecordChecker
 from tap_ccc_campaign.session_lists import read_sessions
 from tap_ccc_campaign.spool import Spool
-from tap_ccc_campaign.streams.base import CCCStream, transport_cause
+from tap_ccc_campaign.streams.base import CCCStream
 
 Listed = tuple[int, int, int]  # (SdkAppId, CampaignId, the mark of its list entry)
 
@@ -75,26 +75,20 @@ class PredictiveDialingSessionsStream(CCCStream):
         emitted = campaigns = 0
 
         def to_list() -> Iterator[Listed]:
-            wanted = set(settings.campaign_ids)
-            for sdk_app_id in settings.sdk_app_ids:
-                for entry in self._listed(settings, client, sdk_app_id):
-                    campaign_id = entry["CampaignId"]
-                    if wanted and campaign_id not in wanted:
-                        continue
-                    listed_now[sdk_app_id].add(campaign_id)
-                    mark = activity.mark(entry)
-                    if settings.full_refresh or activity.may_have_new_sessions(
-                        entry, marks[sdk_app_id].get(campaign_id)
-                    ):
-                        progress.total += 1
-                        yield sdk_app_id, campaign_id, mark
+            for sdk_app_id, entry in self._configured(settings, client):
+                campaign_id = entry["CampaignId"]
+                listed_now[sdk_app_id].add(campaign_id)
+                mark = activity.mark(entry)
+                if settings.full_refresh or activity.may_have_new_sessions(entry, marks[sdk_app_id].get(campaign_id)):
+                    progress.total += 1
+                    yield sdk_app_id, campaign_id, mark
 
         try:
             for (sdk_app_id, campaign_id, mark), future in pool.map(to_list()):
                 progress.advance()
                 error = future.exception()
                 if error is not None:
-                    self._failed(sdk_app_id, campaign_id, error, failures)
+                    self._campaign_failed(campaign_id, error, failures, "listing the sessions")
                     continue
                 for session_id in future.result():
                     record = {"SdkAppId": sdk_app_id, "CampaignId": campaign_id, "SessionId": session_id}
@@ -121,18 +115,3 @@ class PredictiveDialingSessionsStream(CCCStream):
         )
         if failures:
             raise SyncFailedError(failures.summary(progress.total, "campaign session list(s) were not read"))
-
-    def _failed(self, sdk_app_id: int, campaign_id: int, error: BaseException, failures: Failures) -> None:
-        label = str(campaign_id)
-        if isinstance(error, APIError) and error.disposition is Disposition.SKIP_CAMPAIGN:
-            self.logger.warning("Campaign %s: no longer exists, its sessions skipped (%s)", label, error.code)
-            return
-        if isinstance(error, APIError) and error.disposition is Disposition.FATAL:
-            raise FatalRunError(f"{error} while listing the sessions of campaign {label}; stopping the run")
-        if isinstance(error, TransportError) and error.fatal:
-            raise FatalRunError(f"{error} (while listing the sessions of campaign {label})")
-        if not isinstance(error, TapError):
-            raise error
-        cause = error.code if isinstance(error, APIError) else transport_cause(error)
-        failures.add(label, cause, f"campaign {label}: {error} (after {error.attempts} attempt(s))")
-        self.logger.error("Sessions of campaign %s not read: %s", label, error)
