@@ -80,8 +80,8 @@ def definition(info: dict[str, Any]) -> dict[str, Any]:
         "namespace": "tap_ccc_campaign",
         "variant": "tap-ccc-campaign",
         "label": "Tencent Cloud CCC predictive-dialing campaigns",
-        "description": "Predictive outbound-call campaign settings from Tencent Cloud Contact Center, "
-        "every campaign of every app found by the tap",
+        "description": "Predictive outbound-call campaigns from Tencent Cloud Contact Center: settings, "
+        "progress history, call sessions and call records, every campaign of every app found by the tap",
         "pip_url": "tap-ccc-campaign",
         "executable": "tap-ccc-campaign",
         "capabilities": info["capabilities"],
