@@ -16,7 +16,7 @@ class Writer(SingerWriter):
     def __init__(self) -> None:
         super().__init__()
         self._written: dict[str, Callable[[], None]] = {}
-        self._holding = False
+        self._depth = 0  # writes in progress on this (the main) thread
         self._held: int | None = None
 
     def on_record_written(self, stream: str, hook: Callable[[], None]) -> None:
@@ -24,24 +24,24 @@ class Writer(SingerWriter):
         self._written[stream] = hook
 
     def hold(self, signum: int) -> bool:
-        """True when a record is between its write and its bookkeeping: the signal is replayed after."""
-        if self._holding:
+        """True while a message is being written (a record: until its bookkeeping is done); the
+        signal is then raised again once the write is over, so a handler that writes a STATE
+        never writes into the middle of another line."""
+        if self._depth:
             self._held = signum
-        return self._holding
+        return bool(self._depth)
 
     def write_message(self, message: Message) -> None:
         hook = self._written.get(message.stream) if isinstance(message, RecordMessage) else None
-        if hook is None:
-            self._write(message)
-            return
         # A STATE written on a signal then holds exactly the records the target was sent.
-        self._holding = True
+        self._depth += 1
         try:
             self._write(message)
-            hook()
+            if hook is not None:
+                hook()
         finally:
-            self._holding = False
-        if self._held is not None:
+            self._depth -= 1
+        if self._depth == 0 and self._held is not None:
             signum, self._held = self._held, None
             signal.raise_signal(signum)
 

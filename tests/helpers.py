@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterable
 from contextlib import redirect_stdout
 from dataclasses import dataclass
@@ -117,6 +118,25 @@ def start_tap(config: dict[str, Any] | None, tmp_path: Path, *args: str, env: di
     full_env["HOME"] = str(tmp_path)  # no ~/.tencentcloud/credentials from the machine
     full_env.update(env or {})
     return subprocess.Popen([*command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env)
+
+
+class StderrDrain:
+    """Reads a running tap's stderr on a thread, so a test can read its stdout line by line."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+        self._err: list[str] = []
+        self._thread = threading.Thread(target=lambda: self._err.append(process.stderr.read()), daemon=True)
+        self._thread.start()
+
+    def finish(self, timeout: float = 120) -> tuple[str, str]:
+        """The rest of stdout and all of stderr, once the process ended. The rest is read through
+        the same text stream as the lines before: communicate() reads the pipe itself and would
+        lose what readline had already buffered ahead."""
+        rest = self.process.stdout.read()
+        self.process.wait(timeout=timeout)
+        self._thread.join(timeout)
+        return rest, "".join(self._err)
 
 
 def run_tap(

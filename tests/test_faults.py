@@ -12,7 +12,7 @@ from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import TRANSIENT_KINDS, FaultPlan
 
 from tap_ccc_campaign.errors import TapError
-from tests.helpers import run_tap, start_tap, sync_in_process, tap_config
+from tests.helpers import StderrDrain, run_tap, start_tap, sync_in_process, tap_config
 
 pytestmark = pytest.mark.slow
 
@@ -127,6 +127,7 @@ def test_secrets_never_reach_log_records_or_exceptions(start_emulator, caplog):
 def test_a_signal_mid_sync_stops_with_whole_lines_and_a_valid_state(start_emulator, tmp_path, signum, code):
     emulator = start_emulator(store=CampaignStore(count=400), latency=0.2)
     process = start_tap(tap_config(emulator), tmp_path)
+    drain = StderrDrain(process)
     before: list[str] = []
     for _ in range(1000):  # up to the first record, then the signal (no sleeping on the clock)
         line = process.stdout.readline()
@@ -135,7 +136,7 @@ def test_a_signal_mid_sync_stops_with_whole_lines_and_a_valid_state(start_emulat
             break
     process.send_signal(signum)
     calls_at_signal = sum(emulator.stats()["requests"].values())
-    rest, stderr = process.communicate(timeout=120)
+    rest, stderr = drain.finish()
     stdout = "".join(before) + rest
     assert process.returncode == code
     # Stopping sends nothing new: at most the calls already in flight (one pool of workers) follow.

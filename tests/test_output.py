@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 
 import pytest
-from singer_sdk.singerlib import RecordMessage
+from singer_sdk.singerlib import RecordMessage, StateMessage
 
 from tap_ccc_campaign.errors import TargetGone
 from tap_ccc_campaign.output import Writer
@@ -34,6 +34,22 @@ def test_a_signal_while_a_record_is_written_acts_once_its_bookkeeping_is_done(on
     writer.write_message(RecordMessage(stream="s", record={"CampaignId": 1}))
     assert order == ["held", "counted", "handled"]
     assert '"CampaignId":1' in capsys.readouterr().out.replace(" ", "")
+
+
+def test_a_signal_while_a_state_is_written_waits_for_the_whole_line(on_signal, capsys):
+    order = []
+
+    class Interrupted(Writer):
+        def _write(self, message):
+            signal.raise_signal(signal.SIGUSR1)  # arrives while the line is being written
+            super()._write(message)
+            order.append("written")
+
+    writer = Interrupted()
+    on_signal(lambda signum, frame: order.append("held" if writer.hold(signum) else "handled"))
+    writer.write_message(StateMessage(value={"bookmarks": {}}))
+    assert order == ["held", "written", "handled"]
+    assert capsys.readouterr().out.endswith("\n")
 
 
 def test_a_signal_outside_a_record_write_is_handled_at_once(on_signal):

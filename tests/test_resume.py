@@ -11,7 +11,7 @@ from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
 
 from tap_ccc_campaign.errors import SyncFailedError
-from tests.helpers import STREAM, messages, start_tap, sync_in_process, tap_config
+from tests.helpers import STREAM, StderrDrain, messages, start_tap, sync_in_process, tap_config
 
 READ = "DescribePredictiveDialingCampaign"
 
@@ -30,6 +30,7 @@ def interrupted(config, tmp_path, after: int, state=None):
         (tmp_path / "state.json").write_text(json.dumps(state))
         args = ["--state", str(tmp_path / "state.json")]
     process = start_tap(config, tmp_path, *args)
+    drain = StderrDrain(process)
     lines, seen = [], 0
     while seen < after:  # bounded: the sync ends (readline returns "") long before
         line = process.stdout.readline()
@@ -38,7 +39,7 @@ def interrupted(config, tmp_path, after: int, state=None):
         lines.append(line)
         seen += '"type":"RECORD"' in line.replace(" ", "")
     process.send_signal(signal.SIGTERM)
-    rest, _ = process.communicate(timeout=120)
+    rest, _ = drain.finish()
     assert process.returncode == 143
     return messages("".join(lines) + rest)
 
