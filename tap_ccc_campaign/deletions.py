@@ -39,7 +39,8 @@ class Ledger:
         # The list entry of each campaign handed to the readers and not yet recorded: (print, not started).
         self._in_flight: dict[tuple[int, int], tuple[int, bool]] = {}
 
-    def list(self, sdk_app_id: int, entry: Mapping[str, Any]) -> tuple[int, bool]:
+    @staticmethod
+    def list(entry: Mapping[str, Any]) -> tuple[int, bool]:
         """A list entry's (fingerprint, not started)."""
         return fingerprint(entry), entry.get("Status") == 0
 

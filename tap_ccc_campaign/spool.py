@@ -43,11 +43,6 @@ class _File:
             while kept.tell() < end:
                 yield kept.readline()
 
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
-
 
 class Spool:
     def __init__(self) -> None:
@@ -93,12 +88,3 @@ class Spool:
     def get(self, key: Hashable) -> Any:
         """The value kept under ``key`` by ``keep``."""
         return next(self.replay(key))
-
-    def items(self, key: Hashable, read: Iterable[Any]) -> Iterator[Any]:
-        """What is kept under ``key``, or else ``read``, kept as it goes."""
-        return self.replay(key) if key in self else self.record(key, read)
-
-    def close(self) -> None:
-        self._lists.close()
-        self._values.close()
-        self._kept.clear()

@@ -257,7 +257,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
                     counted = listing.total
                     last_sync["campaigns"] = progress.total
                 campaign_id = entry["CampaignId"]
-                listed_now = ledger.list(sdk_app_id, entry)
+                listed_now = ledger.list(entry)
                 if not cycle.full_refresh and ledger.unchanged(sdk_app_id, campaign_id, listed_now):
                     ledger.found(sdk_app_id, campaign_id, listed_now)  # the row loaded before is still right
                     last_sync["skipped_unchanged"] += 1
