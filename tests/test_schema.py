@@ -90,3 +90,41 @@ def test_the_checker_never_crashes_and_names_fields(record):
     assert set(kept) <= set(load_schema()["properties"])
     found = check.violations(kept)
     assert all(isinstance(v, Violation) and v.field for v in found)
+
+
+STREAMS = (
+    "predictive_dialing_campaigns",
+    "predictive_dialing_campaign_progress",
+    "predictive_dialing_sessions",
+    "predictive_dialing_calls",
+)
+INT64 = (-(2**63), 2**63 - 1)
+INT32 = (-(2**31), 2**31 - 1)
+
+
+def integer_fields(schema: dict, prefix: str = ""):
+    for name, spec in schema.get("properties", {}).items():
+        if "integer" in spec.get("type", []):
+            yield prefix + name, spec
+        yield from integer_fields(spec, f"{prefix}{name}.")
+        if isinstance(spec.get("items"), dict):
+            yield from integer_fields(spec["items"], f"{prefix}{name}[].")
+
+
+def widest(spec: dict) -> tuple[int, int]:
+    assert INT64[0] <= spec["minimum"] <= spec["maximum"] <= INT64[1]
+    return INT32 if INT32[0] <= spec["minimum"] and spec["maximum"] <= INT32[1] else INT64
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_every_integer_carries_the_width_of_its_values_ids_and_times_64_bit_codes_and_counts_32(stream):
+    for name, spec in integer_fields(load_schema(stream)):
+        leaf = name.rsplit(".", 1)[-1]
+        wide = leaf.endswith(("Id", "Time", "Timestamp"))
+        assert spec["maximum"] == (INT64 if wide else INT32)[1], name
+        assert widest(spec) == (INT64 if wide else INT32), name
+
+
+def test_type_bounds_are_enforced_and_documented_ranges_stay_warnings():
+    assert [v.field for v in checker().violations({**VALID, "Priority": 2**31})] == ["Priority"]
+    assert checker().violations({**VALID, "Priority": 2**31 - 1, "StartTime": 2**40}) == []
