@@ -14,6 +14,14 @@ from ccc_emulator.data import CampaignStore
 from tap_ccc_campaign import cdr
 from tap_ccc_campaign.schema import load_schema
 from tests import postgres
+from tests.dbt_models import (
+    PERFORMANCE_QUERY,
+    assert_every_node_passed,
+    assert_same_performance,
+    dbt_build,
+    expected_performance,
+    performance_rows,
+)
 from tests.meltano import meltano
 
 pytestmark = pytest.mark.slow
@@ -186,6 +194,19 @@ def test_deleted_campaigns_are_marked_in_postgres_only_after_a_complete_sync(ins
         three_runs_with_deletions(run, lambda: postgres_rows(server), emulator)
 
 
+# Column types the schema's integer widths give (PostgreSQL's names; DuckDB's are the same, upper case).
+WIDTHS = {
+    "predictive_dialing_campaigns.CampaignId": "bigint",
+    "predictive_dialing_campaigns.StartTime": "bigint",
+    "predictive_dialing_campaigns.Priority": "integer",
+    "predictive_dialing_campaigns.Status": "integer",
+    "predictive_dialing_campaign_progress.FinishedCalleeCount": "integer",
+    "predictive_dialing_calls.SdkAppId": "bigint",
+    "predictive_dialing_calls.AcceptTimestamp": "bigint",
+    "predictive_dialing_calls.EndStatus": "integer",
+    "predictive_dialing_calls.Duration": "integer",
+}
+
 STREAMS = {
     "predictive_dialing_campaign_progress": ["SdkAppId", "CampaignId", "ObservedAt", "Status", "FinishedCalleeCount"],
     "predictive_dialing_sessions": ["SdkAppId", "CampaignId", "SessionId"],
@@ -227,10 +248,13 @@ def same_as_the_api(store, tables: dict[str, list[dict]], runs: int, *, empty_is
             assert value == expected, f"{row['SessionId']}: {name}"
 
 
-def test_meltano_run_loads_the_four_streams_into_duckdb_equal_to_the_api(installed, calls_env):
+def test_meltano_run_loads_the_four_streams_into_duckdb_equal_to_the_api_and_dbt_models_them(
+    installed, calls_env, tmp_path
+):
     store, env = calls_env
     for _ in range(2):
         meltano("--environment=demo", "run", "tap-ccc-campaign", "target-duckdb", env=env)
+    statuses = dbt_build("dbt-duckdb", {**env, "DBT_DUCKDB_PATH": env["TARGET_DUCKDB_FILEPATH"]}, tmp_path)
     with duckdb.connect(env["TARGET_DUCKDB_FILEPATH"], read_only=True) as db:
         tables = {}
         for table, columns in STREAMS.items():
@@ -238,14 +262,21 @@ def test_meltano_run_loads_the_four_streams_into_duckdb_equal_to_the_api(install
             tables[table] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         types = dict(
             db.execute(
-                "select column_name, data_type from information_schema.columns where table_name = 'predictive_dialing_calls'"
+                "select table_name || '.' || column_name, data_type from information_schema.columns "
+                "where table_schema = 'ccc'"
             ).fetchall()
         )
-    assert types["seatuser"] == types["serveparticipants"] == "JSON"
+        mart = performance_rows(db.execute(PERFORMANCE_QUERY).fetchall())
+    assert types["predictive_dialing_calls.seatuser"] == types["predictive_dialing_calls.serveparticipants"] == "JSON"
+    assert {name: types[name.lower()] for name in WIDTHS} == {name: kind.upper() for name, kind in WIDTHS.items()}
     same_as_the_api(store, tables, 2, empty_is_null=True)
+    assert_every_node_passed(statuses)
+    assert_same_performance(mart, expected_performance(store))
 
 
-def test_meltano_run_loads_the_four_streams_into_postgres_equal_to_the_api(installed, calls_env):
+def test_meltano_run_loads_the_four_streams_into_postgres_equal_to_the_api_and_dbt_models_them(
+    installed, calls_env, tmp_path
+):
     bin_dir = postgres.server_bin()
     if bin_dir is None:
         pytest.skip("PostgreSQL server binaries are not installed (scripts/ensure_postgres.sh installs them)")
@@ -261,11 +292,17 @@ def test_meltano_run_loads_the_four_streams_into_postgres_equal_to_the_api(insta
                 tables[table] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
             types = dict(
                 db.execute(
-                    "select column_name, data_type from information_schema.columns "
-                    "where table_name = 'predictive_dialing_calls'"
+                    "select table_name || '.' || column_name, data_type from information_schema.columns "
+                    "where table_schema = 'ccc'"
                 ).fetchall()
             )
-    assert types["SeatUser"] == "jsonb"  # lists arrive as arrays (target-postgres's choice), compared below
+            statuses = dbt_build("dbt-postgres", {**env, **server.env()}, tmp_path)
+            mart = performance_rows(db.execute(PERFORMANCE_QUERY).fetchall())
+    # lists arrive as arrays (target-postgres's choice), compared below
+    assert types["predictive_dialing_calls.SeatUser"] == "jsonb"
+    assert {name: types[name] for name in WIDTHS} == WIDTHS
+    assert_every_node_passed(statuses)
+    assert_same_performance(mart, expected_performance(store))
     for row in tables["predictive_dialing_campaign_progress"]:
         row["ObservedAt"] = None  # a timestamp in PostgreSQL, a string in the record
     same_as_the_api(store, tables, 2, empty_is_null=False)
