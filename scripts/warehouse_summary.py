@@ -1,10 +1,10 @@
-"""Print what the demo loaded: campaigns by status with their calls, from the DuckDB file.
+"""Print how the demo's campaigns are doing, from the dbt marts in the DuckDB file, with terminal charts.
 
     warehouse_summary.py FILE [SINGER_STATE_JSON]
 
-Given the state the tap left (what `meltano state get` prints), it first checks that the table
-holds one row for every record the last run emitted, and fails loudly when it does not: a loader
-that drops rows must never go unnoticed.
+Given the state the tap left (what `meltano state get` prints), it first checks that the loaded
+table holds one row for every record the last run emitted, and fails loudly when it does not: a
+loader that drops rows must never go unnoticed.
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ from datetime import datetime
 
 import duckdb
 
-STATUS = {0: "not started", 1: "running", 2: "paused", 3: "aborted", 4: "finished"}
+STATUSES = ("not started", "running", "paused", "aborted", "finished")
+OUTCOMES = (("answered", "█"), ("abandoned", "▓"), ("not_answered", "▒"), ("failed", "░"))
+BAR = 40
 
 
-def check_rows(db: duckdb.DuckDBPyConnection, table: str, state_json: str) -> None:
+def check_rows(db: duckdb.DuckDBPyConnection, state_json: str) -> None:
+    table = "ccc.predictive_dialing_campaigns"
     state = json.loads(state_json)
     last_sync = state.get("singer_state", state)["bookmarks"]["predictive_dialing_campaigns"]["last_sync"]
     started = datetime.fromisoformat(last_sync["started_at"]).replace(tzinfo=None)  # the loader stores naive UTC
@@ -30,45 +33,84 @@ def check_rows(db: duckdb.DuckDBPyConnection, table: str, state_json: str) -> No
         )
 
 
+def stacked_bar(counts: list[int], width: int = BAR) -> str:
+    """One character per 1/width of the total, each outcome's share rounded so the bar is always full."""
+    total = sum(counts)
+    if total == 0:
+        return ""
+    bar, done = "", 0
+    for (_, mark), count, seen in zip(OUTCOMES, counts, _running(counts), strict=True):
+        end = round(width * seen / total)
+        bar += mark * (end - done)
+        done = end
+    return bar
+
+
+def _running(counts: list[int]) -> list[int]:
+    sums, total = [], 0
+    for count in counts:
+        total += count
+        sums.append(total)
+    return sums
+
+
+def share_bar(percent: float | None, width: int = 20) -> str:
+    filled = round(width * float(percent or 0) / 100)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _figure(value, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
 def main(path: str, state_json: str | None = None) -> None:
     with duckdb.connect(path, read_only=True) as db:
-        table = "ccc.predictive_dialing_campaigns"
         if state_json:
-            check_rows(db, table, state_json)
-        total, distinct, deleted = db.execute(
-            f"select count(*), count(distinct campaignid), count(_sdc_deleted_at) from {table}"
+            check_rows(db, state_json)
+        mart = "analytics.ccc_campaign_performance"
+        campaigns, deleted, calls = db.execute(
+            f"select count(*), count(*) filter (where is_deleted), coalesce(sum(calls), 0) from {mart}"
         ).fetchone()
-        print(f"\n{path}: {table} holds {total} rows for {distinct} campaigns ({deleted} marked deleted)\n")
-        print(
-            f"{'Status':<14}{'campaigns':>10}{'avg priority':>14}{'avg abandon %':>15}"
-            f"{'calls':>8}{'answered':>10}{'avg talk s':>12}"
-        )
-        # Calls per campaign status: answered means the callee picked up (AcceptTimestamp > 0).
-        rows = db.execute(
+        print(f"\n{path}: {campaigns} campaigns ({deleted} deleted) and {calls} calls, modelled by dbt in analytics.*\n")
+
+        by_status = db.execute(
             f"""
-            with calls as (
-                select sdkappid, campaignid, count(*) as calls,
-                       count(*) filter (where accepttimestamp > 0) as answered,
-                       sum(duration) filter (where accepttimestamp > 0) as talk
-                from ccc.predictive_dialing_calls group by 1, 2
-            )
-            select c.status, count(*), avg(c.priority), avg(c.expectedabandonrate),
-                   coalesce(sum(k.calls), 0), coalesce(sum(k.answered), 0),
-                   sum(k.talk) / nullif(sum(k.answered), 0)
-            from {table} c left join calls k using (sdkappid, campaignid)
-            where c._sdc_deleted_at is null group by 1 order by 1
+            select coalesce(status_label, 'deleted'), count(*), sum(calls), sum(answered), sum(abandoned),
+                   sum(not_answered), sum(failed),
+                   100.0 * sum(abandoned) / nullif(sum(answered) + sum(abandoned), 0),
+                   avg(expected_abandon_rate_pct),
+                   sum(talk_seconds) / nullif(sum(answered), 0),
+                   100.0 * sum(finished_callee_count) / nullif(sum(callee_count), 0)
+            from {mart}
+            group by 1
             """
         ).fetchall()
-        for status, count, priority, abandon, calls, answered, talk in rows:
+        rows = sorted(by_status, key=lambda r: STATUSES.index(r[0]) if r[0] in STATUSES else len(STATUSES))
+        print(
+            f"{'Status':<12}{'campaigns':>10}{'calls':>8}{'answered':>10}{'abandon %':>11}{'expected %':>12}"
+            f"{'avg talk s':>12}{'completion %':>14}"
+        )
+        for status, count, n, answered, abandoned, _, _, rate, expected, talk, completion in rows:
             print(
-                f"{STATUS.get(status, status):<14}{count:>10}{priority:>14.1f}{abandon:>15.1f}"
-                f"{calls:>8}{answered:>10}{(f'{talk:.0f}' if talk is not None else '-'):>12}"
+                f"{status:<12}{count:>10}{n:>8}{answered:>10}{_figure(rate, '.1f'):>11}"
+                f"{_figure(expected, '.1f'):>12}{_figure(talk, '.0f'):>12}{_figure(completion, '.1f'):>14}"
             )
-        print("\nA few names, as loaded:")
-        for campaign_id, name in db.execute(
-            f"select campaignid, name from {table} order by campaignid limit 6"
-        ).fetchall():
-            print(f"  {campaign_id}  {name}")
+
+        legend = "  ".join(f"{mark} {name.replace('_', ' ')}" for name, mark in OUTCOMES)
+        print(f"\nCall outcomes per status ({legend})")
+        for status, _, n, *counts in (r[:7] for r in rows):
+            if n:
+                print(f"{status:<12}{stacked_bar(list(counts))}  {n}")
+
+        top = db.execute(
+            f"""
+            select campaign_id, campaign_name, completion_pct, calls from {mart}
+            where not is_deleted order by calls desc, campaign_id limit 8
+            """
+        ).fetchall()
+        print("\nCompletion of the campaigns with the most calls (finished callees of all callees)")
+        for campaign_id, name, completion, n in top:
+            print(f"{_figure(completion, '5.1f'):>6}% {share_bar(completion)} {n:>5} calls  {campaign_id}  {name}")
 
 
 if __name__ == "__main__":

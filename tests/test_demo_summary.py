@@ -1,4 +1,4 @@
-"""The demo's summary refuses a table that holds fewer rows than the tap emitted."""
+"""The demo's summary: figures per status from the dbt mart, terminal charts, and a loud failure on a lost row."""
 
 from __future__ import annotations
 
@@ -12,6 +12,15 @@ import pytest
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "warehouse_summary.py"
 
+# (campaign_id, name, status_label, is_deleted, calls, answered, abandoned, not_answered, failed,
+#  expected_abandon_rate_pct, talk_seconds, callee_count, finished_callee_count, completion_pct)
+MART = [
+    (1, "old", None, True, 0, 0, 0, 0, 0, None, 0, None, None, None),
+    (2, "a", "running", False, 40, 20, 10, 5, 5, 10, 2000, 100, 50, 50.0),
+    (3, "b", "running", False, 0, 0, 0, 0, 0, 30, 0, 20, 0, 0.0),
+    (4, "c", "finished", False, 4, 3, 1, 0, 0, 5, 300, 4, 4, 100.0),
+]
+
 
 @pytest.fixture
 def warehouse(tmp_path) -> str:
@@ -19,22 +28,22 @@ def warehouse(tmp_path) -> str:
     with duckdb.connect(path) as db:
         db.execute("create schema ccc")
         db.execute(
-            "create table ccc.predictive_dialing_campaigns (sdkappid bigint, campaignid bigint, name varchar, "
-            "status bigint, priority bigint, expectedabandonrate bigint, _sdc_extracted_at timestamp, "
-            "_sdc_deleted_at varchar)"
+            "create table ccc.predictive_dialing_campaigns (sdkappid bigint, campaignid bigint, "
+            "_sdc_extracted_at timestamp, _sdc_deleted_at timestamp)"
         )
         db.execute(
-            "insert into ccc.predictive_dialing_campaigns values "
-            "(7, 1, 'old run', 4, 1, 5, '2026-11-27 10:00:00', null), "
-            "(7, 2, 'a', 1, 2, 10, '2026-11-28 13:52:40', null), (7, 3, 'b', 0, 3, 20, '2026-11-28 13:52:41', null)"
+            "insert into ccc.predictive_dialing_campaigns values (7, 1, '2026-11-27 10:00:00', '2026-11-28 13:52:40'), "
+            "(7, 2, '2026-11-28 13:52:40', null), (7, 3, '2026-11-28 13:52:41', null), (7, 4, '2026-11-28 13:52:41', null)"
         )
+        db.execute("create schema analytics")
         db.execute(
-            "create table ccc.predictive_dialing_calls (sdkappid bigint, campaignid bigint, sessionid varchar, "
-            "accepttimestamp bigint, duration bigint)"
+            "create table analytics.ccc_campaign_performance (campaign_id bigint, campaign_name varchar, "
+            "status_label varchar, is_deleted boolean, calls bigint, answered bigint, abandoned bigint, "
+            "not_answered bigint, failed bigint, expected_abandon_rate_pct integer, talk_seconds bigint, "
+            "callee_count integer, finished_callee_count integer, completion_pct decimal(9, 2))"
         )
-        db.execute(
-            "insert into ccc.predictive_dialing_calls values (7, 2, 's1', 100, 30), (7, 2, 's2', 0, 0), "
-            "(7, 2, 's3', 200, 90), (7, 1, 's4', 0, 0)"
+        db.executemany(
+            "insert into analytics.ccc_campaign_performance values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", MART
         )
     return path
 
@@ -55,23 +64,46 @@ def summary(warehouse: str, emitted: int) -> subprocess.CompletedProcess:
     )
 
 
+def line(output: str, start: str, after: int = 0) -> str:
+    lines = output.splitlines()
+    return next(text for text in lines[after:] if text.startswith(start))
+
+
 def test_rows_of_the_last_run_equal_to_what_was_emitted_pass(warehouse):
-    done = summary(warehouse, 2)
+    done = summary(warehouse, 3)
     assert done.returncode == 0, done.stderr
-    assert "holds 3 rows for 3 campaigns (0 marked deleted)" in done.stdout
+    assert ": 4 campaigns (1 deleted) and 44 calls, modelled by dbt" in done.stdout
 
 
-def test_each_status_line_counts_its_campaigns_calls_answered_and_average_talk(warehouse):
-    lines = summary(warehouse, 2).stdout.splitlines()
-    assert next(line for line in lines if line.startswith("running")).split()[-3:] == ["3", "2", "60"]
-    assert next(line for line in lines if line.startswith("finished")).split()[-3:] == ["1", "0", "-"]
-    assert next(line for line in lines if line.startswith("not started")).split()[-3:] == ["0", "0", "-"]
+def test_each_status_line_adds_up_its_campaigns_from_the_mart(warehouse):
+    out = summary(warehouse, 3).stdout
+    # campaigns, calls, answered, abandon % (over picked up), expected % (mean), avg talk s, completion %
+    assert line(out, "running").split()[1:] == ["2", "40", "20", "33.3", "20.0", "100", "41.7"]
+    assert line(out, "finished").split()[1:] == ["1", "4", "3", "25.0", "5.0", "100", "100.0"]
+    assert line(out, "deleted").split()[1:] == ["1", "0", "0", "-", "-", "-", "-"]
+
+
+def test_outcomes_are_drawn_as_one_bar_per_status_split_in_proportion(warehouse):
+    out = summary(warehouse, 3).stdout
+    chart = out.splitlines().index(next(t for t in out.splitlines() if t.startswith("Call outcomes")))
+    bar = line(out, "running", chart).split()[1]
+    assert (bar.count("█"), bar.count("▓"), bar.count("▒"), bar.count("░")) == (20, 10, 5, 5)
+    assert "deleted" not in "\n".join(out.splitlines()[chart:])  # no calls, no bar
+
+
+def test_completion_bars_fill_in_proportion_for_the_campaigns_with_most_calls(warehouse):
+    out = summary(warehouse, 3).stdout
+    top = out.splitlines()[
+        out.splitlines().index(next(t for t in out.splitlines() if t.startswith("Completion"))) + 1 :
+    ]
+    assert [t.split()[-2] for t in top] == ["2", "4", "3"]  # by calls, deleted campaigns left out
+    assert top[0].split()[0:2] == ["50.0%", "█" * 10 + "░" * 10]
 
 
 def test_a_lost_row_fails_loudly(warehouse):
-    done = summary(warehouse, 3)
+    done = summary(warehouse, 4)
     assert done.returncode == 1
     assert done.stderr.strip() == (
-        "summary: the tap emitted 3 record(s) in its last run, but ccc.predictive_dialing_campaigns "
-        "holds 2 row(s) from that run: the loader lost rows"
+        "summary: the tap emitted 4 record(s) in its last run, but ccc.predictive_dialing_campaigns "
+        "holds 3 row(s) from that run: the loader lost rows"
     )

@@ -44,6 +44,7 @@ select
     {{ percent('o.abandoned', 'o.answered + o.abandoned') }} as abandon_rate_pct,
     c.expected_abandon_rate_pct,
     {{ percent('o.abandoned', 'o.answered + o.abandoned') }} - c.expected_abandon_rate_pct as abandon_rate_over_expected_pct,
+    coalesce(o.talk_seconds, 0) as talk_seconds,
     cast(1.0 * o.talk_seconds / nullif(o.answered, 0) as numeric(12, 1)) as avg_talk_seconds,
     cast(o.avg_ring_seconds as numeric(12, 1)) as avg_ring_seconds,
     p.callee_count,
