@@ -39,7 +39,7 @@ def stacked_bar(counts: list[int], width: int = BAR) -> str:
     if total == 0:
         return ""
     bar, done = "", 0
-    for (_, mark), count, seen in zip(OUTCOMES, counts, _running(counts), strict=True):
+    for (_, mark), seen in zip(OUTCOMES, _running(counts), strict=True):
         end = round(width * seen / total)
         bar += mark * (end - done)
         done = end
@@ -59,7 +59,7 @@ def share_bar(percent: float | None, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def _figure(value, spec: str) -> str:
+def _figure(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
@@ -71,7 +71,9 @@ def main(path: str, state_json: str | None = None) -> None:
         campaigns, deleted, calls = db.execute(
             f"select count(*), count(*) filter (where is_deleted), coalesce(sum(calls), 0) from {mart}"
         ).fetchone()
-        print(f"\n{path}: {campaigns} campaigns ({deleted} deleted) and {calls} calls, modelled by dbt in analytics.*\n")
+        print(
+            f"\n{path}: {campaigns} campaigns ({deleted} deleted) and {calls} calls, modelled by dbt in analytics.*\n"
+        )
 
         by_status = db.execute(
             f"""
@@ -90,7 +92,7 @@ def main(path: str, state_json: str | None = None) -> None:
             f"{'Status':<12}{'campaigns':>10}{'calls':>8}{'answered':>10}{'abandon %':>11}{'expected %':>12}"
             f"{'avg talk s':>12}{'completion %':>14}"
         )
-        for status, count, n, answered, abandoned, _, _, rate, expected, talk, completion in rows:
+        for status, count, n, answered, _, _, _, rate, expected, talk, completion in rows:
             print(
                 f"{status:<12}{count:>10}{n:>8}{answered:>10}{_figure(rate, '.1f'):>11}"
                 f"{_figure(expected, '.1f'):>12}{_figure(talk, '.0f'):>12}{_figure(completion, '.1f'):>14}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -30,10 +31,9 @@ def target_duckdb():
     return plugin_executable("loaders", "target-duckdb")
 
 
-def singer_lines(store: CampaignStore) -> str:
-    lines = [
-        {"type": "SCHEMA", "stream": STREAM, "schema": load_schema(), "key_properties": ["SdkAppId", "CampaignId"]}
-    ]
+def singer_lines(store: CampaignStore, schema: dict | None = None) -> str:
+    schema = schema or load_schema()
+    lines = [{"type": "SCHEMA", "stream": STREAM, "schema": schema, "key_properties": ["SdkAppId", "CampaignId"]}]
     for cid in store.ids():
         record = {**store.campaign(cid), "SdkAppId": store.sdk_app_id}
         lines.append(
@@ -59,5 +59,60 @@ def test_every_record_becomes_a_row(target_duckdb, tmp_path_factory, count, firs
     )
     assert done.returncode == 0, done.stderr[-2000:]
     with duckdb.connect(config["filepath"], read_only=True) as db:
+        loaded = [row[0] for row in db.execute(f"select campaignid from ccc.{STREAM} order by 1").fetchall()]
+    assert loaded == list(store.ids())
+
+
+MIGRATE = Path(__file__).resolve().parent.parent / "scripts" / "migrate_duckdb_widths.py"
+
+
+def without_widths(schema: dict) -> dict:
+    """The schema as it was before integers carried their width: no maximum, so target-duckdb chose HUGEINT."""
+    properties = {
+        name: {k: v for k, v in spec.items() if k != "maximum"} for name, spec in schema["properties"].items()
+    }
+    return {**schema, "properties": properties}
+
+
+def load(target_duckdb, work: Path, lines: str) -> None:
+    config = {"filepath": str(work / "w.duckdb"), "default_target_schema": "ccc", "add_metadata_columns": True}
+    (work / "config.json").write_text(json.dumps(config))
+    done = subprocess.run(
+        [str(target_duckdb), "--config", str(work / "config.json")],
+        input=lines,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def column_types(path: Path) -> dict[str, str]:
+    with duckdb.connect(str(path), read_only=True) as db:
+        found = db.execute(
+            "select column_name, data_type from information_schema.columns where table_name = ?", [STREAM]
+        )
+        return dict(found.fetchall())
+
+
+def test_a_warehouse_loaded_before_the_widths_is_migrated_in_place_and_keeps_loading(target_duckdb, tmp_path):
+    load(target_duckdb, tmp_path, singer_lines(CampaignStore(count=5), without_widths(load_schema())))
+    assert column_types(tmp_path / "w.duckdb")["campaignid"] == "HUGEINT"
+
+    # With the loader's own Python and DuckDB, as README says.
+    python = target_duckdb.with_name("python")
+    migrated = subprocess.run([str(python), str(MIGRATE), str(tmp_path / "w.duckdb")], capture_output=True, text=True)
+    assert migrated.returncode == 0, migrated.stderr
+    assert "predictive_dialing_campaigns.campaignid: HUGEINT -> BIGINT" in migrated.stdout
+    again = subprocess.run([str(python), str(MIGRATE), str(tmp_path / "w.duckdb")], capture_output=True, text=True)
+    assert "nothing to do" in again.stdout
+
+    store = CampaignStore(count=8)  # the same five campaigns and three more
+    load(target_duckdb, tmp_path, singer_lines(store))
+    types = column_types(tmp_path / "w.duckdb")
+    assert (types["campaignid"], types["starttime"], types["priority"]) == ("BIGINT", "BIGINT", "INTEGER")
+    assert not [name for name in types if name.endswith(tuple("0123456789"))], "the loader versioned a column"
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as db:
         loaded = [row[0] for row in db.execute(f"select campaignid from ccc.{STREAM} order by 1").fetchall()]
     assert loaded == list(store.ids())
