@@ -103,3 +103,23 @@ def assert_same_performance(got: dict[int, dict], want: dict[int, dict]) -> None
                 assert abs(Decimal(value) - expected) <= LAST_DIGIT[name], f"campaign {cid}: {name}"
             else:
                 assert value == expected, f"campaign {cid}: {name}"
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def analyst_queries() -> list[str]:
+    """The SQL block README shows after `<!-- analyst-queries -->`, one statement each."""
+    text = README.read_text(encoding="utf-8")
+    block = text.split("<!-- analyst-queries -->", 1)[1].split("```sql", 1)[1].split("```", 1)[0]
+    return [statement.strip() for statement in block.split(";") if statement.strip()]
+
+
+def assert_analyst_queries_answer(run) -> None:
+    """README's three queries run on the warehouse: every campaign ranked, the days with calls listed."""
+    ranked, over_target, daily = (run(query) for query in analyst_queries())
+    assert ranked
+    # (id, name, abandoned, picked up, abandon %, expected %, over expected): only campaigns over target
+    assert all(row[4] > row[5] and row[6] > 0 for row in over_target)
+    assert daily
+    assert sum(row[1] for row in daily) > 0
