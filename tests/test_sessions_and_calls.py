@@ -12,6 +12,7 @@ from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
 
 from tap_ccc_campaign import cdr, windows
+from tap_ccc_campaign.streams.sessions import decode_marks
 from tests.helpers import sync_in_process, tap_config
 
 SESSIONS = "predictive_dialing_sessions"
@@ -86,6 +87,20 @@ def test_a_second_sync_lists_only_campaigns_that_can_have_new_sessions_and_asks_
     asked = [s for e in log_since(emulator, before, TEL_CDR) for s in e["session_ids"]]
     assert sorted(asked) == sorted(s for _, s in new)
     assert sorted(r["SessionId"] for r in rows(second, CALLS)) == sorted(s for _, s in new)
+
+
+def test_the_calls_state_forgets_a_deleted_campaign_once_a_complete_sync_no_longer_lists_it(recent):
+    store, emulator = recent
+    running = [cid for cid in store.ids() if store.campaign(cid)["Status"] == 1][:2]
+    state = last_state(sync(emulator))["bookmarks"][CALLS]
+    app = str(store.sdk_app_id)
+    assert {str(cid) for cid in running} <= set(state["loaded"][app])  # running: its loaded calls are kept
+    store.delete(running[0])
+    after = last_state(sync(emulator, {"bookmarks": {CALLS: state}}))["bookmarks"][CALLS]
+    assert str(running[0]) not in after["loaded"][app]
+    assert str(running[1]) in after["loaded"][app]
+    assert running[0] not in decode_marks(after)[store.sdk_app_id]
+    assert running[1] in decode_marks(after)[store.sdk_app_id]
 
 
 def test_a_call_whose_record_can_still_change_is_read_again_at_the_next_sync_only(recent):

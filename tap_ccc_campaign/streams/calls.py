@@ -5,7 +5,8 @@ sessions stream of this run) and the calls not yet loaded are asked for, at most
 call, in the readable windows newest first (windows.py). A record is loaded once it is final
 (cdr.py); one that can still change, or a session without a record yet, is asked for again at
 the next sync (a few times at most). The state keeps, per campaign that can still get calls,
-48 bits of each loaded session id; a finished campaign's set is dropped once it has all.
+48 bits of each loaded session id; a finished campaign's set is dropped once it has all, and a
+deleted campaign's once a complete discovery sync no longer lists it.
 """
 
 from __future__ import annotations
@@ -136,11 +137,13 @@ class PredictiveDialingCallsStream(CCCStream):
         )
         failures = Failures()
         given_up: list[CampaignCalls] = []
+        listed_now: defaultdict[int, set[int]] = defaultdict(set)
         emitted = 0
 
         def campaigns() -> Iterator[CampaignCalls]:
             for sdk_app_id, entry in self._configured(settings, client):
                 campaign_id = entry["CampaignId"]
+                listed_now[sdk_app_id].add(campaign_id)
                 listed = settings.full_refresh or activity.may_have_new_sessions(
                     entry, marks[sdk_app_id].get(campaign_id)
                 )
@@ -210,6 +213,8 @@ class PredictiveDialingCallsStream(CCCStream):
             calls_pool.close()
             client.stop()
             client.close()
+        if settings.discovery and not failures:
+            self._forget_all_but(listed_now)
         self.save_progress()
         self._tell_given_up(given_up, windows.oldest(now, settings.start_date))
         self.logger.info("Done: %d call record(s) emitted; %s", emitted, progress.line())
@@ -249,6 +254,13 @@ class PredictiveDialingCallsStream(CCCStream):
         if campaign.listed and not campaign.failed:
             assert self._marks is not None
             self._marks[app][cid] = campaign.mark
+
+    def _forget_all_but(self, listed: dict[int, set[int]]) -> None:
+        """Drop what the state keeps of campaigns the complete listing no longer has (deleted ones)."""
+        assert self._marks is not None
+        for kept in (self._marks, self._loaded, self._pending):
+            for app in list(kept):
+                kept[app] = {cid: value for cid, value in kept[app].items() if cid in listed.get(app, ())}
 
     def _failed(self, campaign: CampaignCalls, error: BaseException, failures: Failures, doing: str) -> None:
         campaign.failed = True
