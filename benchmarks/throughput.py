@@ -164,7 +164,7 @@ def tap(url: str, ids: list[int] | None, rate: float, work: Path) -> list[str]:
         "sdk_app_id": 1400000000,
         "api_url": url,
         "requests_per_second": rate,
-        "log_request_metrics": True,  # the per-call timers give the latency percentiles
+        "log_metrics": True,  # the per-call timers give the latency percentiles
     }
     if ids is not None:
         settings["campaign_ids"] = ids

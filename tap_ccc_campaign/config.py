@@ -151,13 +151,13 @@ SCHEMA = th.PropertiesList(
         "in one log line, not loaded.",
     ),
     th.Property(
-        "log_request_metrics",
+        "log_metrics",
         th.BooleanType,
         default=False,
-        description="Log a METRIC line (singer-sdk's http_request_duration timer, with the action, "
-        "HTTP status and Tencent error code) for every API call. Off by default: the per-stream "
-        "METRIC lines (request count, record count, sync duration) and a progress line every 15 s "
-        "say how a sync goes without one line per call.",
+        description="Log singer-sdk's METRIC lines: one per API call (the http_request_duration "
+        "timer, with the action, HTTP status and Tencent error code) and each stream's record count "
+        "and sync duration. Off by default: a progress line every 15 s and one closing line per "
+        "stream say how a sync goes.",
     ),
     th.Property(
         "retry_backoff_seconds",
@@ -349,7 +349,7 @@ class Settings:
     max_attempts: int
     max_retry_seconds: float
     retry_backoff_seconds: float
-    log_request_metrics: bool = False
+    log_metrics: bool = False
     full_refresh: bool = False
     full_refresh_days: int = 7
     start_date: datetime | None = None
@@ -394,7 +394,7 @@ class Settings:
             max_attempts=int(config.get("max_attempts", 5)),
             max_retry_seconds=float(config.get("max_retry_seconds", 120)),
             retry_backoff_seconds=float(config.get("retry_backoff_seconds", 1)),
-            log_request_metrics=bool(config.get("log_request_metrics", False)),
+            log_metrics=bool(config.get("log_metrics", False)),
             full_refresh=bool(config.get("full_refresh", False)),
             full_refresh_days=int(config.get("full_refresh_days", 7)),
             start_date=_start_date(config.get("start_date")),

@@ -6,6 +6,7 @@ import contextlib
 import copy
 import io
 import json
+import logging
 import os
 import signal
 import sys
@@ -57,6 +58,9 @@ class TapCCCCampaign(Tap):
             if parse_env_config and problems:
                 raise ConfigError("invalid config: " + "; ".join(problems)) from None
             raise
+        if not self.config.get("log_metrics"):
+            # singer-sdk set this logger to the run's level; METRIC lines are opt-in here.
+            self.metrics_logger.setLevel(logging.WARNING)
 
     @classmethod
     def full_settings_schema(cls) -> dict[str, Any]:

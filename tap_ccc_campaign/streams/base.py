@@ -95,7 +95,7 @@ class CCCStream(Stream):
     def _client(self, settings: Settings, progress: Progress) -> CCCClient:
         def on_attempt(action: str, status: int | None, seconds: float, error: BaseException | None) -> None:
             progress.called()
-            if settings.log_request_metrics:
+            if settings.log_metrics:
                 self._log_attempt(action, status, seconds, error)
 
         return CCCClient(
