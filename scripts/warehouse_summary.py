@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
+from itertools import accumulate
 
 import duckdb
 
@@ -39,19 +40,11 @@ def stacked_bar(counts: list[int], width: int = BAR) -> str:
     if total == 0:
         return ""
     bar, done = "", 0
-    for (_, mark), seen in zip(OUTCOMES, _running(counts), strict=True):
+    for (_, mark), seen in zip(OUTCOMES, accumulate(counts), strict=True):
         end = round(width * seen / total)
         bar += mark * (end - done)
         done = end
     return bar
-
-
-def _running(counts: list[int]) -> list[int]:
-    sums, total = [], 0
-    for count in counts:
-        total += count
-        sums.append(total)
-    return sums
 
 
 def share_bar(percent: float | None, width: int = 20) -> str:

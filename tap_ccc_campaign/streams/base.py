@@ -95,7 +95,7 @@ class CCCStream(Stream):
     def _client(self, settings: Settings, progress: Progress) -> CCCClient:
         def on_attempt(action: str, status: int | None, seconds: float, error: BaseException | None) -> None:
             progress.called()
-            if settings.log_metrics:
+            if self.metrics_logger.isEnabledFor(logging.INFO):  # the tap lowers it unless log_metrics
                 self._log_attempt(action, status, seconds, error)
 
         return CCCClient(
@@ -125,6 +125,12 @@ class CCCStream(Stream):
         if isinstance(error, APIError):
             tags["error_code"] = error.code
         self._log_metric(metrics.Point("timer", metrics.Metric.HTTP_REQUEST_DURATION, seconds, tags))
+
+
+def forget_unlisted(kept: dict[int, dict[int, Any]], listed: dict[int, set[int]], apps: list[int]) -> None:
+    """Keep, per app, only the campaigns a complete listing still has: the state forgets deleted ones."""
+    for app in apps:
+        kept[app] = {cid: value for cid, value in kept.get(app, {}).items() if cid in listed.get(app, ())}
 
 
 class _ToldOnce(logging.Filter):

@@ -26,7 +26,7 @@ from tap_ccc_campaign.errors import SyncFailedError, TransportError
 from tap_ccc_campaign.failures import Failures
 from tap_ccc_campaign.progress import Progress
 from tap_ccc_campaign.schema import RecordChecker
-from tap_ccc_campaign.streams.base import CCCStream
+from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted
 from tap_ccc_campaign.streams.sessions import decode_marks, encode_marks, sessions_of
 
 # Syncs in a row a call is asked for while its record can still change (ASR text being made)
@@ -214,7 +214,8 @@ class PredictiveDialingCallsStream(CCCStream):
             client.stop()
             client.close()
         if settings.discovery and not failures:
-            self._forget_all_but(listed_now)
+            for kept in (marks, self._loaded, self._pending):
+                forget_unlisted(kept, listed_now, settings.sdk_app_ids)
         self.save_progress()
         self._tell_given_up(given_up, windows.oldest(now, settings.start_date))
         self.logger.info("Done: %d call record(s) emitted; %s", emitted, progress.line())
@@ -254,13 +255,6 @@ class PredictiveDialingCallsStream(CCCStream):
         if campaign.listed and not campaign.failed:
             assert self._marks is not None
             self._marks[app][cid] = campaign.mark
-
-    def _forget_all_but(self, listed: dict[int, set[int]]) -> None:
-        """Drop what the state keeps of campaigns the complete listing no longer has (deleted ones)."""
-        assert self._marks is not None
-        for kept in (self._marks, self._loaded, self._pending):
-            for app in list(kept):
-                kept[app] = {cid: value for cid, value in kept[app].items() if cid in listed.get(app, ())}
 
     def _failed(self, campaign: CampaignCalls, error: BaseException, failures: Failures, doing: str) -> None:
         campaign.failed = True

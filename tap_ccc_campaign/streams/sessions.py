@@ -20,7 +20,7 @@ from tap_ccc_campaign.progress import Progress
 from tap_ccc_campaign.schema import RecordChecker
 from tap_ccc_campaign.session_lists import read_sessions
 from tap_ccc_campaign.spool import Spool
-from tap_ccc_campaign.streams.base import CCCStream
+from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted
 
 Listed = tuple[int, int, int]  # (SdkAppId, CampaignId, the mark of its list entry)
 
@@ -103,8 +103,7 @@ class PredictiveDialingSessionsStream(CCCStream):
             client.stop()
             client.close()
         if settings.discovery and not failures:
-            for app in settings.sdk_app_ids:  # forget campaigns that are gone
-                marks[app] = {cid: m for cid, m in marks[app].items() if cid in listed_now[app]}
+            forget_unlisted(marks, listed_now, settings.sdk_app_ids)
         self.save_progress()
         self.logger.info(
             "Done: %d session(s) of %d campaign(s) listed; %d campaign(s) could not have new ones; %s",
