@@ -73,7 +73,7 @@ def call_record(
             "Nick": agent[0].split()[0],
             "UserId": agent[1],
             "SkillGroupNameList": [f"Outbound {skill_group_id}"],
-            "Role": "staff",
+            "Role": 3,  # an agent (SeatUserInfo.Role is an int: 1 admin, 2 quality inspector, 3 agent)
             "ExtensionNumber": agent[2],
         }
         if agent

@@ -1,0 +1,96 @@
+"""The official SDK is the reference for types: every field it declares for what a stream reads is
+accepted by the stream's schema (as the tap checks records), and the emulator sends no other type."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from ccc_emulator.data import CampaignStore
+
+from tap_ccc_campaign import cdr
+from tap_ccc_campaign.schema import RecordChecker, load_schema
+from tests.sdk_models import Declared, fields, mismatches, sample
+
+KEYS = {"SdkAppId": 1400000000, "CampaignId": 2569}
+# stream -> (the SDK model of what it loads, fields of the answer that are not data, fields the tap leaves out on purpose)
+STREAMS = {
+    "predictive_dialing_campaigns": ("DescribePredictiveDialingCampaignResponse", {"RequestId"}, set()),
+    "predictive_dialing_campaign_progress": ("DescribePredictiveDialingCampaignsElement", set(), set()),
+    "predictive_dialing_calls": ("TelCdrInfo", set(), set(cdr.NOT_LOADED)),
+}
+
+
+def checker(stream: str) -> RecordChecker:
+    return RecordChecker(load_schema(stream), logging.getLogger("test"))
+
+
+@pytest.mark.parametrize("stream", sorted(STREAMS))
+def test_every_declared_field_of_a_stream_is_in_its_schema_or_left_out_on_purpose(stream):
+    model, not_data, left_out = STREAMS[stream]
+    properties = load_schema(stream)["properties"]
+    missing = set(fields(model)) - not_data - left_out - set(properties)
+    assert not missing, f"{stream}: the SDK declares {sorted(missing)}, which the schema lacks"
+
+
+@pytest.mark.parametrize("stream", sorted(STREAMS))
+@pytest.mark.parametrize("shape", ["values", "nulls"])
+def test_a_record_of_the_sdks_declared_types_passes_the_streams_check(stream, shape):
+    model, not_data, _ = STREAMS[stream]
+    answer = {
+        name: (sample(declared) if shape == "values" else None)
+        for name, declared in fields(model).items()
+        if name not in not_data
+    }
+    record = cdr.loadable(answer) if stream == "predictive_dialing_calls" else answer
+    check = checker(stream)
+    record = check.drop_unknown({**record, **KEYS, "ObservedAt": "2026-12-05T00:00:00+00:00"})
+    if stream != "predictive_dialing_calls":
+        record.update(KEYS)
+    if stream == "predictive_dialing_calls":
+        record["SessionId"] = "s-1"
+    assert [str(v) for v in check.violations(record)] == []
+
+
+def test_a_session_id_as_the_sdk_declares_it_passes_the_sessions_check():
+    declared = fields("DescribePredictiveDialingSessionsResponse")["SessionList"]
+    assert declared == Declared("str", many=True)
+    record = {**KEYS, "SessionId": sample(declared)[0]}
+    assert checker("predictive_dialing_sessions").violations(record) == []
+
+
+def test_the_agents_role_is_the_integer_the_sdk_declares_and_a_string_is_refused():
+    check = checker("predictive_dialing_calls")
+    seat = sample(fields("TelCdrInfo")["SeatUser"])
+    base = {**KEYS, "SessionId": "s-1"}
+    assert check.violations({**base, "SeatUser": {**seat, "Role": 3}}) == []
+    assert [v.field for v in check.violations({**base, "SeatUser": {**seat, "Role": "staff"}})] == ["SeatUser.Role"]
+
+
+@pytest.fixture(scope="module")
+def store():
+    return CampaignStore(count=60, callees=20, seed=3)
+
+
+def test_the_emulators_campaigns_are_of_the_sdks_declared_types(store):
+    declared = fields("DescribePredictiveDialingCampaignResponse")
+    problems = [
+        p for cid in store.ids() for name, value in store.campaign(cid).items() for p in mismatches(value, declared[name], name)
+    ]
+    assert problems == []
+
+
+def test_the_emulators_list_entries_are_of_the_sdks_declared_types(store):
+    declared = fields("DescribePredictiveDialingCampaignsElement")
+    problems = [
+        p for cid in store.ids() for name, value in store.summary(cid).items() for p in mismatches(value, declared[name], name)
+    ]
+    assert problems == []
+
+
+def test_the_emulators_call_records_are_of_the_sdks_declared_types(store):
+    declared = fields("TelCdrInfo")
+    calls = [store.call(s) for cid in store.ids() for s in store.sessions(cid)]
+    assert any(c["SeatUser"] for c in calls), "no answered call to check the agent's fields on"
+    problems = [p for call in calls for name, value in call.items() for p in mismatches(value, declared[name], name)]
+    assert problems[:5] == []
