@@ -38,3 +38,23 @@ class Failures:
                 shown += f" and {len(group.ids) - SHOWN_IDS} more"
             parts.append(f"{cause} x{len(group.ids)} (campaign {shown}), e.g. {group.example}")
         return f"{self.count} of {total} {what}: " + "; ".join(parts)
+
+
+class StreamFailures:
+    """The streams of a run that ended with failures: each stream's summary, told once at the end,
+    so that one stream's trouble never keeps the streams after it from running."""
+
+    def __init__(self) -> None:
+        self._summaries: dict[str, str] = {}
+
+    def add(self, stream: str, summary: str) -> None:
+        self._summaries[stream] = summary
+
+    def __bool__(self) -> bool:
+        return bool(self._summaries)
+
+    def summary(self) -> str:
+        parts = [f"{stream}: {summary}" for stream, summary in self._summaries.items()]
+        if len(parts) == 1:
+            return parts[0]
+        return f"{len(parts)} streams ended with failures: " + " | ".join(parts)

@@ -15,13 +15,14 @@ from tap_ccc_campaign.errors import TargetGone
 class Writer(SingerWriter):
     def __init__(self) -> None:
         super().__init__()
-        self._written: dict[str, Callable[[], None]] = {}
+        self._written: Callable[[], None] | None = None
         self._depth = 0  # writes in progress on this (the main) thread
         self._held: int | None = None
 
-    def on_record_written(self, stream: str, hook: Callable[[], None]) -> None:
-        """Call ``hook`` right after each RECORD of ``stream`` has been written and flushed."""
-        self._written[stream] = hook
+    def on_record_written(self, hook: Callable[[], None] | None) -> None:
+        """Call ``hook`` right after each RECORD has been written and flushed, whatever stream name
+        (a stream map's alias) it carries: streams sync one at a time, so it is the syncing stream's."""
+        self._written = hook
 
     def hold(self, signum: int) -> bool:
         """True while a message is being written (a record: until its bookkeeping is done); the
@@ -32,7 +33,7 @@ class Writer(SingerWriter):
         return bool(self._depth)
 
     def write_message(self, message: Message) -> None:
-        hook = self._written.get(message.stream) if isinstance(message, RecordMessage) else None
+        hook = self._written if isinstance(message, RecordMessage) else None
         # A STATE written on a signal then holds exactly the records the target was sent.
         self._depth += 1
         try:

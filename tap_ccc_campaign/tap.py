@@ -18,7 +18,8 @@ from singer_sdk import Stream, Tap
 from singer_sdk.helpers.capabilities import PluginCapabilities, TapCapabilities
 
 from tap_ccc_campaign import config, state
-from tap_ccc_campaign.errors import ConfigError, SyncInterrupted, TapError
+from tap_ccc_campaign.errors import ConfigError, SyncFailedError, SyncInterrupted, TapError
+from tap_ccc_campaign.failures import StreamFailures
 from tap_ccc_campaign.output import Writer
 from tap_ccc_campaign.schema import load_schema
 from tap_ccc_campaign.spool import Spool
@@ -50,6 +51,7 @@ class TapCCCCampaign(Tap):
 
     def __init__(self, *, parse_env_config: bool = False, **kwargs: Any) -> None:
         self.spool = Spool()  # lists read once per run, shared by the streams
+        self.failed_streams = StreamFailures()  # told once every stream has run
         try:
             super().__init__(parse_env_config=parse_env_config, **kwargs)
         except (ValueError, TypeError):
@@ -99,16 +101,21 @@ class TapCCCCampaign(Tap):
         super().load_state(state_input)
 
     def discover_streams(self) -> list[Stream]:
+        shared = {"spool": self.spool, "failed": self.failed_streams}
         return [
-            PredictiveDialingCampaignsStream(tap=self, schema=load_schema(), spool=self.spool),
+            PredictiveDialingCampaignsStream(tap=self, schema=load_schema(), **shared),
             PredictiveDialingCampaignProgressStream(
-                tap=self, schema=load_schema("predictive_dialing_campaign_progress"), spool=self.spool
+                tap=self, schema=load_schema("predictive_dialing_campaign_progress"), **shared
             ),
-            PredictiveDialingSessionsStream(
-                tap=self, schema=load_schema("predictive_dialing_sessions"), spool=self.spool
-            ),
-            PredictiveDialingCallsStream(tap=self, schema=load_schema("predictive_dialing_calls"), spool=self.spool),
+            PredictiveDialingSessionsStream(tap=self, schema=load_schema("predictive_dialing_sessions"), **shared),
+            PredictiveDialingCallsStream(tap=self, schema=load_schema("predictive_dialing_calls"), **shared),
         ]
+
+    def sync_all(self) -> None:
+        """Every selected stream runs; those that ended with failures are named together at the end."""
+        super().sync_all()
+        if self.failed_streams:
+            raise SyncFailedError(self.failed_streams.summary())
 
     @classmethod
     def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> Any:

@@ -30,7 +30,7 @@ def test_a_signal_while_a_record_is_written_acts_once_its_bookkeeping_is_done(on
         order.append("counted")
 
     on_signal(handler)
-    writer.on_record_written("s", counted)
+    writer.on_record_written(counted)
     writer.write_message(RecordMessage(stream="s", record={"CampaignId": 1}))
     assert order == ["held", "counted", "handled"]
     assert '"CampaignId":1' in capsys.readouterr().out.replace(" ", "")

@@ -75,7 +75,10 @@ def store():
 def test_the_emulators_campaigns_are_of_the_sdks_declared_types(store):
     declared = fields("DescribePredictiveDialingCampaignResponse")
     problems = [
-        p for cid in store.ids() for name, value in store.campaign(cid).items() for p in mismatches(value, declared[name], name)
+        p
+        for cid in store.ids()
+        for name, value in store.campaign(cid).items()
+        for p in mismatches(value, declared[name], name)
     ]
     assert problems == []
 
@@ -83,7 +86,10 @@ def test_the_emulators_campaigns_are_of_the_sdks_declared_types(store):
 def test_the_emulators_list_entries_are_of_the_sdks_declared_types(store):
     declared = fields("DescribePredictiveDialingCampaignsElement")
     problems = [
-        p for cid in store.ids() for name, value in store.summary(cid).items() for p in mismatches(value, declared[name], name)
+        p
+        for cid in store.ids()
+        for name, value in store.summary(cid).items()
+        for p in mismatches(value, declared[name], name)
     ]
     assert problems == []
 

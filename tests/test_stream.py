@@ -92,7 +92,7 @@ def test_a_record_of_the_wrong_type_is_withheld_and_named(start_emulator):
         sync_in_process(tap_config(emulator, [2569, 2570, 2571, 2572]), sink=emitted)
     assert [r["CampaignId"] for r in records_of(emitted)] == [2569, 2570, 2572]
     assert str(caught.value).startswith(
-        "1 of 4 campaign(s) were not emitted: invalid fields x1 (campaign 2571), "
+        "predictive_dialing_campaigns: 1 of 4 campaign(s) were not emitted: invalid fields x1 (campaign 2571), "
         "e.g. campaign 2571: invalid field(s) Priority:"
     )
 
@@ -163,7 +163,9 @@ def test_a_persistent_fault_on_the_first_campaign_does_not_stop_a_run_the_api_an
     with pytest.raises(SyncFailedError) as caught:
         sync_in_process(tap_config(emulator, [2569, 2570, 2571, 2572], max_attempts=2), sink=emitted)
     assert [r["CampaignId"] for r in records_of(emitted)] == [2570, 2571, 2572]
-    assert str(caught.value).startswith("1 of 4 campaign(s) were not emitted: no answer x1 (campaign 2569)")
+    assert str(caught.value).startswith(
+        "predictive_dialing_campaigns: 1 of 4 campaign(s) were not emitted: no answer x1 (campaign 2569)"
+    )
 
 
 def test_many_failures_are_summed_up_by_cause_with_a_bounded_list_of_ids(start_emulator):
@@ -174,7 +176,7 @@ def test_many_failures_are_summed_up_by_cause_with_a_bounded_list_of_ids(start_e
         sync_in_process(tap_config(emulator, max_attempts=1))
     summary = str(caught.value)
     assert summary.startswith(
-        "26 of 40 campaign(s) were not emitted: InternalError.DBError x25 "
+        "predictive_dialing_campaigns: 26 of 40 campaign(s) were not emitted: InternalError.DBError x25 "
         "(campaign 2574, 2575, 2576, 2577, 2578, 2579, 2580, 2581, 2582, 2583 and 15 more), e.g. campaign 2574: "
     )
     assert "; HTTP 503 x1 (campaign 2604), e.g. campaign 2604: HTTP 503 from the API" in summary

@@ -35,11 +35,12 @@ class FaultPlan:
     seed: int = 0
     max_consecutive: int = 2
     persistent: Mapping[int, str] = field(default_factory=dict)  # CampaignId -> kind, every attempt
+    actions: Mapping[str, str] = field(default_factory=dict)  # action -> kind, every attempt of it
     extra_field: bool = False  # answers carry a field the tap's schema does not know
     slow_seconds: float = 5.0
 
     def __post_init__(self) -> None:
-        unknown = (set(self.rates) | set(self.persistent.values())) - set(KINDS)
+        unknown = (set(self.rates) | set(self.persistent.values()) | set(self.actions.values())) - set(KINDS)
         if unknown:
             raise ValueError(f"unknown fault kind(s): {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}")
         if sum(self.rates.values()) > 1:
@@ -47,6 +48,8 @@ class FaultPlan:
 
     def pick(self, action: str, key: object, attempt: int, campaign_id: int | None) -> str | None:
         """The fault for this attempt (1-based) at this key, or None."""
+        if action in self.actions:
+            return self.actions[action]
         if campaign_id is not None and campaign_id in self.persistent:
             return self.persistent[campaign_id]
         if attempt > self.max_consecutive or not self.rates:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from typing import Any
 
@@ -13,8 +13,9 @@ from singer_sdk import Stream, Tap, metrics
 from tap_ccc_campaign.client import CallResult, CCCClient, RetryPolicy
 from tap_ccc_campaign.config import Settings
 from tap_ccc_campaign.discovery import Listing
-from tap_ccc_campaign.errors import APIError, Disposition, FatalRunError, TapError, TransportError
-from tap_ccc_campaign.failures import Failures
+from tap_ccc_campaign.errors import APIError, Disposition, FatalRunError, SyncFailedError, TapError, TransportError
+from tap_ccc_campaign.failures import Failures, StreamFailures
+from tap_ccc_campaign.output import Writer
 from tap_ccc_campaign.progress import Progress
 from tap_ccc_campaign.spool import Spool
 from tap_ccc_campaign.throttle import Pacers
@@ -25,24 +26,51 @@ class CCCStream(Stream):
     # Streams write their own STATE as they go (see _checkpoint); singer-sdk's counter never fires.
     STATE_MSG_FREQUENCY = 2**62
 
-    def __init__(self, tap: Tap, *, spool: Spool, **kwargs: Any) -> None:
+    def __init__(self, tap: Tap, *, spool: Spool, failed: StreamFailures | None = None, **kwargs: Any) -> None:
         super().__init__(tap=tap, **kwargs)
         self._spool = spool  # lists read once per run, shared with the other streams
+        self._stream_failures = failed if failed is not None else StreamFailures()
         self._state_writer = tap.state_writer
+        self._writer = tap.message_writer if isinstance(tap.message_writer, Writer) else None
+        self._handed: Callable[[], None] | None = None  # bookkeeping of the record handed to the SDK
         self._told = _ToldOnce()
         self.logger.addFilter(self._told)
 
     def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+        if self._writer is not None:
+            self._writer.on_record_written(self._written)
         try:
             yield from self._sync()
         except GeneratorExit:
             raise
+        except SyncFailedError as exc:
+            # The stream ran to its end with some failures: named at the end of the run, while
+            # the streams after this one still run.
+            with contextlib.suppress(TapError, OSError, ValueError):
+                self._checkpoint()
+            self.logger.error("%s", exc)
+            self._stream_failures.add(self.name, str(exc))
         except BaseException as exc:
             # A failed or stopped sync still tells the target how far it got.
             with contextlib.suppress(TapError, OSError, ValueError):
                 self._checkpoint()
             self._told.error = isinstance(exc, TapError)
             raise
+        finally:
+            if self._writer is not None:
+                self._writer.on_record_written(None)
+
+    def _hand(self, record: dict[str, Any], done: Callable[[], None]) -> Iterator[dict[str, Any]]:
+        """Yield ``record``; ``done`` runs once it is written (whatever stream maps make of it: an
+        alias, a copy), or, when a filter wrote nothing, once the SDK has handled it."""
+        self._handed = done
+        yield record
+        self._written()
+
+    def _written(self) -> None:
+        done, self._handed = self._handed, None
+        if done is not None:
+            done()
 
     def _sync(self) -> Iterator[dict[str, Any]]:
         raise NotImplementedError

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +23,6 @@ from tap_ccc_campaign.errors import (
     TransportError,
 )
 from tap_ccc_campaign.failures import Failures
-from tap_ccc_campaign.output import Writer
 from tap_ccc_campaign.progress import Progress
 from tap_ccc_campaign.resume import Cycle
 from tap_ccc_campaign.schema import RecordChecker
@@ -44,9 +43,6 @@ class PredictiveDialingCampaignsStream(CCCStream):
     def __init__(self, tap: Tap, **kwargs: Any) -> None:
         super().__init__(tap=tap, **kwargs)
         self._cycle: Cycle | None = None  # the cycle being synced, until it completes
-        self._handed: Callable[[], None] | None = None  # bookkeeping of the record handed to the SDK
-        if isinstance(tap.message_writer, Writer):
-            tap.message_writer.on_record_written(self.name, self._written)
 
     def save_progress(self) -> None:
         """Put the cycle's progress into the stream's state, so the next STATE can resume it."""
@@ -55,8 +51,8 @@ class PredictiveDialingCampaignsStream(CCCStream):
 
     def _hand_over(
         self, record: dict[str, Any], campaign: Campaign, print_: int, cycle: Cycle, last_sync: dict[str, Any]
-    ) -> dict[str, Any]:
-        """The record, to yield; it counts as emitted once the writer has written it (``_written``)."""
+    ) -> Iterator[dict[str, Any]]:
+        """The record, to yield from; it counts as emitted once written (see ``CCCStream._hand``)."""
         sdk_app_id, campaign_id = campaign
 
         def emitted() -> None:
@@ -65,14 +61,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
             if last_sync["emitted"] % self.STATE_EVERY == 0:
                 self._checkpoint()
 
-        self._handed = emitted
-        return record
-
-    def _written(self) -> None:
-        # Once per handed record, however many messages stream maps make of it.
-        emitted, self._handed = self._handed, None
-        if emitted is not None:
-            emitted()
+        return self._hand(record, emitted)
 
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
@@ -157,7 +146,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
                         campaign, future, checker, failures, ledger, several_apps=several_apps
                     )
                     if record is not None:
-                        yield self._hand_over(record, campaign, print_, cycle, last_sync)
+                        yield from self._hand_over(record, campaign, print_, cycle, last_sync)
                     progress.advance()
                     last_sync.update(done=progress.done, last_campaign_id=campaign[1])
                 if not failures and settings.discovery:
@@ -170,7 +159,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
                             campaign, future, checker, failures, ledger, several_apps=several_apps
                         )
                         if record is not None:
-                            yield self._hand_over(record, campaign, print_, cycle, last_sync)
+                            yield from self._hand_over(record, campaign, print_, cycle, last_sync)
                 if not failures:
                     yield from self._deletions(settings, ledger, last_sync)
         finally:

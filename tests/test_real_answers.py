@@ -1,0 +1,70 @@
+"""What a real account can answer beyond our emulator's defaults: each case through the real HTTP path."""
+
+from __future__ import annotations
+
+import pytest
+from ccc_emulator.data import CampaignStore
+from ccc_emulator.faults import FaultPlan
+
+from tap_ccc_campaign.errors import SyncFailedError
+from tests.helpers import sync_in_process, tap_config
+
+CAMPAIGNS = "predictive_dialing_campaigns"
+PROGRESS = "predictive_dialing_campaign_progress"
+SESSIONS = "predictive_dialing_sessions"
+CALLS = "predictive_dialing_calls"
+ALL = [CAMPAIGNS, PROGRESS, SESSIONS, CALLS]
+
+
+def rows(messages, stream):
+    return [m["record"] for m in messages if m["type"] == "RECORD" and m["stream"] == stream]
+
+
+def states(messages):
+    return [m["value"] for m in messages if m["type"] == "STATE"]
+
+
+def discovery(emulator, **overrides):
+    config = tap_config(emulator, requests_per_second=1000, **overrides)
+    del config["campaign_ids"]
+    return config
+
+
+@pytest.fixture
+def recent(start_emulator):
+    store = CampaignStore(count=12, callees=15, history_days=60, seed=5)
+    return store, start_emulator(store=store, rate_limit=None)
+
+
+def test_a_stream_that_fails_does_not_keep_the_others_from_loading_and_the_run_fails_naming_it(start_emulator):
+    store = CampaignStore(count=12, callees=15, history_days=60, seed=5)
+    emulator = start_emulator(store=store, rate_limit=None, faults=FaultPlan(actions={"DescribeTelCdr": "notjson"}))
+    out: list[dict] = []
+    with pytest.raises(SyncFailedError, match=r"^predictive_dialing_calls: .*malformed answer"):
+        sync_in_process(discovery(emulator, max_attempts=2), sink=out, streams=ALL)
+    assert rows(out, CALLS) == []
+    assert {r["CampaignId"] for r in rows(out, CAMPAIGNS)} == set(store.ids())
+    assert len(rows(out, PROGRESS)) == store.count
+    assert len(rows(out, SESSIONS)) == sum(len(store.sessions(cid)) for cid in store.ids())
+
+
+def test_an_alias_changes_the_streams_name_not_its_checkpoints(start_emulator):
+    emulator = start_emulator(store=CampaignStore(count=230), rate_limit=None)
+    config = discovery(emulator, stream_maps={CAMPAIGNS: {"__alias__": "ccc_campaigns"}})
+    out = sync_in_process(config)
+    assert len(rows(out, "ccc_campaigns")) == 230
+    during = [
+        s["bookmarks"][CAMPAIGNS]["last_sync"]["emitted"]
+        for s in states(out)[:-1]
+        if CAMPAIGNS in s.get("bookmarks", {})
+    ]
+    assert [n for n in during if n] == [100, 200]
+    assert states(out)[-1]["bookmarks"][CAMPAIGNS]["last_sync"]["emitted"] == 230
+
+
+def test_a_filter_that_drops_records_still_counts_them_done(start_emulator):
+    emulator = start_emulator(store=CampaignStore(count=30), rate_limit=None)
+    config = discovery(emulator, stream_maps={CAMPAIGNS: {"__filter__": "Status == 4"}})
+    out = sync_in_process(config)
+    assert all(r["Status"] == 4 for r in rows(out, CAMPAIGNS))
+    assert states(out)[-1]["bookmarks"][CAMPAIGNS]["last_sync"]["emitted"] == 30
