@@ -30,7 +30,13 @@ MAX_ID = 2**63 - 1
 # Slowest pace accepted: one call every 100 s (a smaller rate would wait for hours in silence).
 MIN_RATE = 0.01
 REGION_VARIABLE = "TENCENTCLOUD_REGION"
-NUMBER_SETTINGS = ("requests_per_second", "request_timeout", "max_retry_seconds", "retry_backoff_seconds")
+NUMBER_SETTINGS = (
+    "requests_per_second",
+    "request_timeout",
+    "max_retry_seconds",
+    "retry_backoff_seconds",
+    "max_deleted_share",
+)
 
 SCHEMA = th.PropertiesList(
     th.Property(
@@ -141,6 +147,15 @@ SCHEMA = th.PropertiesList(
         default=7,
         description="A discovery sync reads everything again when the last full one is older than this "
         "many days (0: every sync is full).",
+    ),
+    th.Property(
+        "max_deleted_share",
+        th.NumberType(minimum=0, maximum=1),
+        default=0.5,
+        description="The most campaigns one sync may mark deleted, as a share of those loaded before "
+        "(0 to 1). Above it, none is marked: the run names them and exits non-zero, since an account "
+        "that suddenly answers 'does not exist' for many campaigns is more likely misconfigured or "
+        "being migrated than emptied. Set 1 for a run after deleting many campaigns on purpose.",
     ),
     th.Property(
         "start_date",
@@ -353,6 +368,7 @@ class Settings:
     full_refresh: bool = False
     full_refresh_days: int = 7
     start_date: datetime | None = None
+    max_deleted_share: float = 0.5
 
     @property
     def workers(self) -> int:
@@ -398,6 +414,7 @@ class Settings:
             full_refresh=bool(config.get("full_refresh", False)),
             full_refresh_days=int(config.get("full_refresh_days", 7)),
             start_date=_start_date(config.get("start_date")),
+            max_deleted_share=float(config.get("max_deleted_share", 0.5)),
         )
 
 

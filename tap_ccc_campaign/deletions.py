@@ -71,6 +71,10 @@ class Ledger:
         before = self.before.get(sdk_app_id, IdMap())
         return [cid for cid in before if cid not in present and cid not in missing]
 
+    def count_before(self, sdk_app_id: int) -> int:
+        """How many campaigns of the app the last complete sync loaded."""
+        return len(self.before.get(sdk_app_id, IdMap()))
+
     def deleted(self, sdk_app_id: int) -> list[int]:
         """Loaded before, and answered as not existing now."""
         before = self.before.get(sdk_app_id, IdMap())

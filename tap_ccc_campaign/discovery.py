@@ -29,36 +29,42 @@ class Listing:
         self.logger = logger
         self.seen = IdSet()
         self.total: int | None = None  # the last TotalCount the API gave
+        self.complete = False  # once read: whether one pass held every campaign the list counts
         self.calls = 0
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         """Each campaign's list entry (CampaignId, Name, Status, ...), once, with ObservedAt: when
-        its page was read (UTC, RFC 3339)."""
+        its page was read (UTC, RFC 3339). ``complete`` tells afterwards whether one pass showed as
+        many distinct campaigns as its TotalCount said, which it held throughout."""
         for number in range(1, MAX_PASSES + 1):
             totals: set[int] = set()
-            listed = 0
+            distinct = IdSet()  # of this pass: a page that repeats another adds nothing here
             page = 0
             while True:
                 total, entries = self._page(page)
                 totals.add(total)
-                listed += len(entries)
                 for entry in entries:
+                    distinct.add(entry["CampaignId"])
                     if entry["CampaignId"] not in self.seen:
                         self.seen.add(entry["CampaignId"])
                         yield entry
                 page += 1
                 if not entries or page >= math.ceil(total / LIST_PAGE_SIZE):
                     break
-            if len(totals) == 1 and listed == total:
+            if len(totals) == 1 and len(distinct) == total:
+                self.complete = True
                 return
             if number < MAX_PASSES:
                 self.logger.info(
-                    "SdkAppId %d: campaigns were created or deleted while listing (TotalCount %s): listing again",
+                    "SdkAppId %d: the list showed %d distinct campaign(s) of TotalCount %s (pages repeated, "
+                    "or campaigns were created or deleted while listing): listing again",
                     self.sdk_app_id,
+                    len(distinct),
                     " -> ".join(map(str, sorted(totals))),
                 )
         self.logger.warning(
-            "SdkAppId %d: the list kept changing over %d passes; %d campaign(s) found",
+            "SdkAppId %d: no pass over the campaign list was complete in %d tries (%d campaign(s) found): "
+            "campaigns the list left out are not read, and none is marked deleted this sync",
             self.sdk_app_id,
             MAX_PASSES,
             len(self.seen),

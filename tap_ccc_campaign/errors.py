@@ -7,13 +7,21 @@ classification is by code, not by HTTP status.
 from __future__ import annotations
 
 import enum
+import re
 
 
 class Disposition(enum.Enum):
     RETRY = "retried with backoff"
-    SKIP_CAMPAIGN = "campaign skipped with a warning"
     FATAL = "run stopped at once"
     FAIL_CAMPAIGN = "campaign named in the error summary"
+
+
+class Missing(enum.Enum):
+    """What an error answer says about whether the campaign asked for exists."""
+
+    SAYS_SO = "the answer says the campaign does not exist"
+    MAYBE = "a code that may mean a missing campaign, with a message that does not say"
+    NO = "the answer is about something else"
 
 
 _RETRY_PREFIXES = ("RequestLimitExceeded", "InternalError", "ServiceUnavailable")
@@ -30,6 +38,16 @@ _FATAL_PREFIXES = (
     "InvalidParameter.InstanceNotExist",
 )
 _MISSING_CAMPAIGN_PREFIXES = ("InvalidParameterValue", "ResourceNotFound")
+# The same codes answer a bad page size, a time window, an app being migrated: only a message
+# about the campaign itself is proof that it is gone (English or Chinese, as X-TC-Language picks).
+_CAMPAIGN_MISSING = re.compile(
+    r"(campaign|task|CampaignId|任务|外呼)[^.;。]{0,60}?(not exist|not found|no longer exist|been deleted|不存在|已删除|已被删除)",
+    re.IGNORECASE,
+)
+_OTHER_SUBJECT = re.compile(
+    r"SdkAppId|PageSize|PageNumber|TimeStamp|SessionIds|Phones|SkillGroupId|migrat|迁移|应用|instance",
+    re.IGNORECASE,
+)
 
 
 def _matches(code: str, prefixes: tuple[str, ...]) -> bool:
@@ -44,9 +62,19 @@ def classify(code: str) -> Disposition:
         return Disposition.FATAL
     if _matches(code, _RETRY_PREFIXES):
         return Disposition.RETRY
-    if _matches(code, _MISSING_CAMPAIGN_PREFIXES):
-        return Disposition.SKIP_CAMPAIGN
     return Disposition.FAIL_CAMPAIGN
+
+
+def missing(code: str, message: str) -> Missing:
+    """Whether an error answer to a read of one campaign proves the campaign is gone: never by
+    its code alone."""
+    if not _matches(code, _MISSING_CAMPAIGN_PREFIXES) or classify(code) is not Disposition.FAIL_CAMPAIGN:
+        return Missing.NO
+    if _CAMPAIGN_MISSING.search(message):
+        return Missing.SAYS_SO
+    if _OTHER_SUBJECT.search(message):
+        return Missing.NO
+    return Missing.MAYBE
 
 
 class TapError(Exception):
@@ -85,6 +113,10 @@ class APIError(TapError):
     @property
     def disposition(self) -> Disposition:
         return classify(self.code)
+
+    @property
+    def missing(self) -> Missing:
+        return missing(self.code, self.message)
 
 
 class FatalRunError(TapError):

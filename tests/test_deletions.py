@@ -155,3 +155,94 @@ def test_the_state_remembering_50000_campaigns_stays_under_1_mb():
     print(f"state for 50,000 campaigns: {size:,} bytes")
     assert size < 1_000_000
     assert idset.decode_map(loaded_state["1400000000"]) == prints
+
+
+def marked(records):
+    return sorted(r["CampaignId"] for r in records if "_sdc_deleted_at" in r)
+
+
+def test_answers_about_another_parameter_never_mark_a_listed_campaign_deleted(start_emulator):
+    store = CampaignStore(count=30)
+    emulator = start_emulator(store=store, rate_limit=None)
+    _, _, state = run(emulator)
+    for cid in store.ids()[:20]:
+        emulator.faults.persistent[cid] = "badparam"  # InvalidParameterValue "PageSize out of range."
+    with pytest.raises(SyncFailedError, match=r"InvalidParameterValue x20"):
+        run(emulator, state, full_refresh=True)
+    assert marked(m["record"] for m in run.last if m["type"] == "RECORD") == []
+
+
+def test_an_empty_list_and_reads_answering_a_migration_mark_nothing(start_emulator):
+    from ccc_emulator.faults import FaultPlan
+
+    store = CampaignStore(count=30)
+    emulator = start_emulator(store=store, rate_limit=None)
+    _, _, state = run(emulator)
+    emulator.faults = FaultPlan(
+        actions={"DescribePredictiveDialingCampaigns": "emptylist", "DescribePredictiveDialingCampaign": "migrating"}
+    )
+    with pytest.raises(SyncFailedError, match="being migrated"):
+        run(emulator, state)
+    assert marked(m["record"] for m in run.last if m["type"] == "RECORD") == []
+    last = [m["value"] for m in run.last if m["type"] == "STATE"][-1]
+    assert loaded(last) == set(store.ids())  # remembered for the next sync
+
+
+def test_more_deletions_than_the_share_allows_mark_none_and_name_them_until_allowed(start_emulator):
+    store = CampaignStore(count=10)
+    emulator = start_emulator(store=store, rate_limit=None)
+    _, _, state = run(emulator)
+    for cid in store.ids()[:6]:
+        store.delete(cid)
+    with pytest.raises(SyncFailedError, match=r"6 of the 10 campaign\(s\) loaded before .* max_deleted_share \(0.5\)"):
+        run(emulator, state)
+    assert marked(m["record"] for m in run.last if m["type"] == "RECORD") == []
+    state = [m["value"] for m in run.last if m["type"] == "STATE"][-1]
+    _, gone, _ = run(emulator, state, max_deleted_share=1)
+    assert marked(gone) == list(range(2569, 2575))
+
+
+def test_a_generic_not_found_answer_marks_only_a_campaign_a_complete_list_no_longer_shows(start_emulator):
+    store = CampaignStore(count=12)
+    store.missing_message = "参数取值错误。"  # says nothing about what was wrong
+    emulator = start_emulator(store=store, rate_limit=None)
+    _, _, state = run(emulator)
+    store.delete(2575)
+    _, gone, state = run(emulator, state)
+    assert marked(gone) == [2575]
+
+
+def test_a_generic_not_found_answer_in_id_mode_is_a_failure_not_a_deletion(start_emulator):
+    store = CampaignStore(count=12)
+    store.missing_message = "参数取值错误。"
+    emulator = start_emulator(store=store, rate_limit=None)
+    ids = store.ids()
+    _, _, state = run(emulator, campaign_ids=ids)
+    store.delete(2575)
+    with pytest.raises(SyncFailedError, match="2575"):
+        run(emulator, state, campaign_ids=ids)
+    assert marked(m["record"] for m in run.last if m["type"] == "RECORD") == []
+
+
+def test_a_list_whose_page_repeats_is_read_again_and_misses_nobody(start_emulator):
+    from ccc_emulator.faults import FaultPlan
+
+    store = CampaignStore(count=400)
+    emulator = start_emulator(store=store, rate_limit=None)
+    emulator.faults = FaultPlan(actions={"DescribePredictiveDialingCampaigns": "repeatpage"}, action_attempts=1)
+    live, _, _ = run(emulator)
+    assert sorted(r["CampaignId"] for r in live) == store.ids()
+
+
+def test_a_list_that_keeps_repeating_a_page_is_incomplete_and_marks_nothing(start_emulator, caplog):
+    from ccc_emulator.faults import FaultPlan
+
+    store = CampaignStore(count=400)
+    emulator = start_emulator(store=store, rate_limit=None)
+    _, _, state = run(emulator)
+    store.delete(2569)
+    emulator.faults = FaultPlan(actions={"DescribePredictiveDialingCampaigns": "repeatpage"})
+    _, gone, after = run(emulator, state)
+    assert gone == []
+    assert "no pass over the campaign list was complete" in caplog.text
+    assert loaded(after) == loaded(state)

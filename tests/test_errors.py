@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tap_ccc_campaign.errors import APIError, Disposition, TransportError, classify, is_retryable
+from tap_ccc_campaign.errors import APIError, Disposition, Missing, TransportError, classify, is_retryable, missing
 
 
 @pytest.mark.parametrize(
@@ -29,9 +29,9 @@ from tap_ccc_campaign.errors import APIError, Disposition, TransportError, class
         ("NoSuchVersion", Disposition.FATAL),
         ("UnsupportedRegion", Disposition.FATAL),
         ("LimitExceeded.BasePackageExpired", Disposition.FATAL),
-        ("InvalidParameterValue", Disposition.SKIP_CAMPAIGN),
-        ("ResourceNotFound", Disposition.SKIP_CAMPAIGN),
-        ("ResourceNotFound.Campaign", Disposition.SKIP_CAMPAIGN),
+        ("InvalidParameterValue", Disposition.FAIL_CAMPAIGN),
+        ("ResourceNotFound", Disposition.FAIL_CAMPAIGN),
+        ("ResourceNotFound.Campaign", Disposition.FAIL_CAMPAIGN),
         ("InvalidParameter", Disposition.FAIL_CAMPAIGN),
         ("FailedOperation", Disposition.FAIL_CAMPAIGN),
         ("InternalErrorish", Disposition.FAIL_CAMPAIGN),
@@ -51,3 +51,22 @@ def test_transport_errors_are_retryable_and_fatal_codes_are_not():
     assert is_retryable(APIError("InternalError.DBError", "x", None))
     assert not is_retryable(APIError("AuthFailure.SignatureFailure", "x", None))
     assert not is_retryable(ValueError("x"))
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "says"),
+    [
+        ("InvalidParameterValue", "CampaignId 2569 does not exist.", Missing.SAYS_SO),
+        ("ResourceNotFound", "The campaign was not found.", Missing.SAYS_SO),
+        ("InvalidParameterValue", "外呼任务不存在", Missing.SAYS_SO),
+        ("InvalidParameterValue", "PageSize out of range", Missing.NO),
+        ("InvalidParameterValue", "SdkAppId 1400000000 is being migrated, try again later", Missing.NO),
+        ("InvalidParameterValue", "StartTimeStamp must be within the last 180 days.", Missing.NO),
+        ("InvalidParameterValue", "参数取值错误。", Missing.MAYBE),
+        ("InvalidParameterValue.InstanceNotExist", "SdkAppId 7 does not exist", Missing.NO),
+        ("InternalError", "campaign does not exist", Missing.NO),
+        ("FailedOperation", "campaign does not exist", Missing.NO),
+    ],
+)
+def test_only_an_answer_about_the_campaign_itself_says_it_is_gone(code, message, says):
+    assert missing(code, message) is says

@@ -68,3 +68,11 @@ def test_a_filter_that_drops_records_still_counts_them_done(start_emulator):
     out = sync_in_process(config)
     assert all(r["Status"] == 4 for r in rows(out, CAMPAIGNS))
     assert states(out)[-1]["bookmarks"][CAMPAIGNS]["last_sync"]["emitted"] == 30
+
+
+def test_a_call_record_read_rejected_for_its_parameters_is_a_failure_not_a_missing_campaign(recent, caplog):
+    _, emulator = recent
+    emulator.faults.actions["DescribeTelCdr"] = "badparam"  # type: ignore[index]
+    with pytest.raises(SyncFailedError, match=r"^predictive_dialing_calls: .*InvalidParameterValue"):
+        sync_in_process(discovery(emulator), streams=[CALLS])
+    assert "no longer exists" not in caplog.text

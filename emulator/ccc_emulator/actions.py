@@ -46,7 +46,7 @@ def _campaign_id(store: CampaignStore, params: Params) -> int:
     campaign_id = _integer(params, "CampaignId")
     assert campaign_id is not None
     if not store.has(campaign_id):
-        raise ApiError("InvalidParameterValue", f"CampaignId {campaign_id} does not exist.")
+        raise ApiError("InvalidParameterValue", store.missing_message.format(campaign_id=campaign_id))
     return campaign_id
 
 

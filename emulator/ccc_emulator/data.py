@@ -31,6 +31,9 @@ _VARIABLE_VALUES = ("Zhang San", "SUV X5", "深圳", "2026-12-01", "Анна", "
 # The only status changes the API allows (API-FACTS: Pause, Resume, Abort, finishing); 3 and 4 are terminal.
 TRANSITIONS = {0: {1, 3}, 1: {2, 3, 4}, 2: {1, 3, 4}, 3: set(), 4: set()}
 LIST_ORDERS = ("id", "reverse", "shuffled")
+# What reading a campaign that does not exist answers (the real message is not documented: a
+# test may set another, such as a generic "参数取值错误。").
+MISSING_MESSAGE = "CampaignId {campaign_id} does not exist."
 
 
 class CampaignStore:
@@ -64,6 +67,7 @@ class CampaignStore:
         if order not in LIST_ORDERS:
             raise ValueError(f"unknown list order {order!r}; one of {', '.join(LIST_ORDERS)}")
         self.sdk_app_id = sdk_app_id
+        self.missing_message = MISSING_MESSAGE
         self.seed = seed
         self.first_id = first_id
         self.order = order

@@ -26,7 +26,11 @@ TRANSIENT_KINDS = (
 )
 # Well-formed answers with bad data: Priority as a string; a success that holds no field at all.
 DATA_KINDS = ("wrongtype", "empty")
-KINDS = TRANSIENT_KINDS + DATA_KINDS
+# What else a real account answers: InvalidParameterValue about something other than the campaign
+# (a parameter out of range; an app being migrated), a list page that repeats the one before, and
+# a list that is empty while the campaigns are there.
+ANSWER_KINDS = ("badparam", "migrating", "repeatpage", "emptylist")
+KINDS = TRANSIENT_KINDS + DATA_KINDS + ANSWER_KINDS
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class FaultPlan:
     max_consecutive: int = 2
     persistent: Mapping[int, str] = field(default_factory=dict)  # CampaignId -> kind, every attempt
     actions: Mapping[str, str] = field(default_factory=dict)  # action -> kind, every attempt of it
+    action_attempts: int | None = None  # the actions' faults hit only the first N attempts of each request
     extra_field: bool = False  # answers carry a field the tap's schema does not know
     slow_seconds: float = 5.0
 
@@ -48,7 +53,7 @@ class FaultPlan:
 
     def pick(self, action: str, key: object, attempt: int, campaign_id: int | None) -> str | None:
         """The fault for this attempt (1-based) at this key, or None."""
-        if action in self.actions:
+        if action in self.actions and (self.action_attempts is None or attempt <= self.action_attempts):
             return self.actions[action]
         if campaign_id is not None and campaign_id in self.persistent:
             return self.persistent[campaign_id]

@@ -207,7 +207,16 @@ class Emulator:
                 raise ApiError(
                     "RequestLimitExceeded", "Your current request times exceeds the limit, please try again later."
                 )
+            if fault == "badparam":
+                raise ApiError("InvalidParameterValue", "PageSize out of range.")
+            if fault == "migrating":
+                app = params.get("SdkAppId")
+                raise ApiError("InvalidParameterValue", f"SdkAppId {app} is being migrated, please try again later.")
+            if fault == "repeatpage" and isinstance(params.get("PageNumber"), int) and params["PageNumber"] > 0:
+                params = {**params, "PageNumber": params["PageNumber"] - 1}  # the page before, again
             fields = ACTIONS[action](self.stores, params, self.clock())
+            if fault == "emptylist":
+                fields = {"TotalCount": 0, "CampaignList": []}
             if action == "DescribePredictiveDialingCampaign":
                 if fault == "wrongtype":
                     fields = {**fields, "Priority": "high"}
@@ -222,7 +231,16 @@ class Emulator:
             entry["outcome"] = err.code
             with self._lock:
                 self.counters.errors[err.code] += 1
-        if fault and fault not in ("dberror", "ratelimit", "wrongtype", "empty"):
+        if fault and fault not in (
+            "dberror",
+            "ratelimit",
+            "wrongtype",
+            "empty",
+            "badparam",
+            "migrating",
+            "repeatpage",
+            "emptylist",
+        ):
             entry["outcome"] = fault
         with self._lock:
             self.counters.requests[action or "(none)"] += 1

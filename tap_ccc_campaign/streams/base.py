@@ -13,7 +13,15 @@ from singer_sdk import Stream, Tap, metrics
 from tap_ccc_campaign.client import CallResult, CCCClient, RetryPolicy
 from tap_ccc_campaign.config import Settings
 from tap_ccc_campaign.discovery import Listing
-from tap_ccc_campaign.errors import APIError, Disposition, FatalRunError, SyncFailedError, TapError, TransportError
+from tap_ccc_campaign.errors import (
+    APIError,
+    Disposition,
+    FatalRunError,
+    Missing,
+    SyncFailedError,
+    TapError,
+    TransportError,
+)
 from tap_ccc_campaign.failures import Failures, StreamFailures
 from tap_ccc_campaign.output import Writer
 from tap_ccc_campaign.progress import Progress
@@ -90,10 +98,18 @@ class CCCStream(Stream):
         if key in self._spool:
             yield from self._spool.replay(key)
             return
+        listing = listing or Listing(client, sdk_app_id, self.logger)
         try:
-            yield from self._spool.record(key, listing or Listing(client, sdk_app_id, self.logger))
+            yield from self._spool.record(key, listing)
         except (APIError, TransportError) as exc:
             raise list_failed(settings, client, f"listing the campaigns of SdkAppId {sdk_app_id}", exc) from None
+        self._spool.keep(("complete", sdk_app_id), listing.complete)
+
+    def _list_complete(self, sdk_app_id: int) -> bool:
+        """Whether this run's list of the app's campaigns was complete (see Listing): only then may
+        a campaign's absence from it count."""
+        key = ("complete", sdk_app_id)
+        return key in self._spool and bool(self._spool.get(key))
 
     def _configured(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
         """(SdkAppId, list entry) of every campaign the config asks for: all, or the campaign_ids."""
@@ -103,12 +119,15 @@ class CCCStream(Stream):
                 if not wanted or entry["CampaignId"] in wanted:
                     yield sdk_app_id, entry
 
-    def _campaign_failed(self, campaign_id: int, error: BaseException, failures: Failures, doing: str) -> None:
-        """One campaign's call failed while ``doing`` ("listing its sessions"): a campaign gone since
-        it was listed is skipped with a warning, what stops the run is raised, the rest counted."""
+    def _campaign_failed(
+        self, campaign_id: int, error: BaseException, failures: Failures, doing: str, *, gone_if_said: bool = False
+    ) -> None:
+        """One campaign's call failed while ``doing`` ("listing its sessions"): what stops the run is
+        raised, the rest counted. With ``gone_if_said``, an answer that says the campaign does not
+        exist (gone since it was listed) skips it with a warning; a code alone never does."""
         label = str(campaign_id)
-        if isinstance(error, APIError) and error.disposition is Disposition.SKIP_CAMPAIGN:
-            self.logger.warning("Campaign %s no longer exists: skipped %s (%s)", label, doing, error.code)
+        if gone_if_said and isinstance(error, APIError) and error.missing is Missing.SAYS_SO:
+            self.logger.warning("Campaign %s no longer exists: skipped %s (%s)", label, doing, error)
             return
         if isinstance(error, APIError) and error.disposition is Disposition.FATAL:
             raise FatalRunError(f"{error} while {doing} of campaign {label}; stopping the run")
@@ -177,13 +196,14 @@ def unreachable(settings: Settings, error: TransportError) -> FatalRunError:
     )
 
 
-def list_failed(settings: Settings, client: CCCClient, what: str, error: TapError) -> FatalRunError:
-    """The run-stopping error for a list call (``what``: "listing the campaigns of SdkAppId 1") that failed."""
+def list_failed(settings: Settings, client: CCCClient, what: str, error: TapError) -> TapError:
+    """The error for a list call (``what``: "listing the campaigns of SdkAppId 1") that failed: the
+    run stops when no call can succeed, otherwise this stream ends with it and the others still run."""
     if isinstance(error, APIError) and error.disposition is Disposition.FATAL:
         return FatalRunError(f"{error} while {what}")
     if isinstance(error, TransportError) and (not client.answered.is_set() or error.fatal):
         return unreachable(settings, error)
-    return FatalRunError(f"{what} failed: {error} (after {error.attempts} attempt(s))")
+    return SyncFailedError(f"{what} failed: {error} (after {error.attempts} attempt(s))")
 
 
 def transport_cause(error: TransportError) -> str:

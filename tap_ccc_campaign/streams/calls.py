@@ -166,7 +166,7 @@ class PredictiveDialingCallsStream(CCCStream):
             for campaign, future in sessions_pool.map(campaigns()):
                 error = future.exception()
                 if error is not None:
-                    self._failed(campaign, error, failures, "listing the sessions")
+                    self._failed(campaign, error, failures, "listing the sessions", gone_if_said=True)
                     continue
                 wanted = [s for s in future.result() if cdr.session_hash(s) not in campaign.loaded]
                 wanted = list(dict.fromkeys([*wanted, *campaign.pending]))
@@ -213,7 +213,7 @@ class PredictiveDialingCallsStream(CCCStream):
             calls_pool.close()
             client.stop()
             client.close()
-        if settings.discovery and not failures:
+        if settings.discovery and not failures and all(map(self._list_complete, settings.sdk_app_ids)):
             for kept in (marks, self._loaded, self._pending):
                 forget_unlisted(kept, listed_now, settings.sdk_app_ids)
         self.save_progress()
@@ -256,9 +256,17 @@ class PredictiveDialingCallsStream(CCCStream):
             assert self._marks is not None
             self._marks[app][cid] = campaign.mark
 
-    def _failed(self, campaign: CampaignCalls, error: BaseException, failures: Failures, doing: str) -> None:
+    def _failed(
+        self,
+        campaign: CampaignCalls,
+        error: BaseException,
+        failures: Failures,
+        doing: str,
+        *,
+        gone_if_said: bool = False,
+    ) -> None:
         campaign.failed = True
-        self._campaign_failed(campaign.campaign_id, error, failures, doing)
+        self._campaign_failed(campaign.campaign_id, error, failures, doing, gone_if_said=gone_if_said)
 
     def _tell_given_up(self, campaigns: list[CampaignCalls], oldest: int) -> None:
         sessions = [(c.campaign_id, s) for c in campaigns for s in c.given_up]

@@ -18,6 +18,7 @@ from tap_ccc_campaign.errors import (
     APIError,
     Disposition,
     FatalRunError,
+    Missing,
     SyncFailedError,
     TapError,
     TransportError,
@@ -143,25 +144,26 @@ class PredictiveDialingCampaignsStream(CCCStream):
                         if unanswered >= UNREACHABLE_CAMPAIGNS or error.fatal:
                             raise unreachable(settings, error)
                     record, print_ = self._record(
-                        campaign, future, checker, failures, ledger, several_apps=several_apps
+                        campaign, future, checker, failures, ledger, several_apps=several_apps, unlisted=False
                     )
                     if record is not None:
                         yield from self._hand_over(record, campaign, print_, cycle, last_sync)
                     progress.advance()
                     last_sync.update(done=progress.done, last_campaign_id=campaign[1])
-                if not failures and settings.discovery:
-                    # Loaded before and not listed now: read once more, so that only the API's own
-                    # "does not exist" marks a campaign deleted.
+                listed_all = settings.discovery and all(map(self._list_complete, settings.sdk_app_ids))
+                if not failures and listed_all:
+                    # Loaded before and not in a complete list now: read once more, so that only the
+                    # API's answer (with the list's silence) marks a campaign deleted.
                     unconfirmed = [(app, cid) for app in settings.sdk_app_ids for cid in ledger.unconfirmed(app)]
                     for campaign, future in pool.map(unconfirmed):
                         requests_made.increment(attempts(future))
                         record, print_ = self._record(
-                            campaign, future, checker, failures, ledger, several_apps=several_apps
+                            campaign, future, checker, failures, ledger, several_apps=several_apps, unlisted=True
                         )
                         if record is not None:
                             yield from self._hand_over(record, campaign, print_, cycle, last_sync)
                 if not failures:
-                    yield from self._deletions(settings, ledger, last_sync)
+                    yield from self._deletions(settings, ledger, last_sync, failures)
         finally:
             pool.close()
             client.stop()
@@ -172,7 +174,8 @@ class PredictiveDialingCampaignsStream(CCCStream):
         else:
             self._cycle = None
             self.stream_state.pop("cycle", None)
-            self.stream_state["loaded"] = ledger.loaded_after(settings.sdk_app_ids, discovery=settings.discovery)
+            # A list that was not complete says nothing of the campaigns it left out: they stay remembered.
+            self.stream_state["loaded"] = ledger.loaded_after(settings.sdk_app_ids, discovery=listed_all)
             if full:
                 self.stream_state["last_full_refresh"] = cycle.started_at
         list_calls = sum(listing.calls for listing in listings)
@@ -192,10 +195,25 @@ class PredictiveDialingCampaignsStream(CCCStream):
                 raise unreachable(settings, error)
             raise SyncFailedError(failures.summary(progress.done))
 
-    def _deletions(self, settings: Settings, ledger: Ledger, last_sync: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        """A record with the keys and _sdc_deleted_at for each campaign loaded before and gone now."""
-        deleted_at = datetime.now(UTC).isoformat()
+    def _deletions(
+        self, settings: Settings, ledger: Ledger, last_sync: dict[str, Any], failures: Failures
+    ) -> Iterator[dict[str, Any]]:
+        """A record with the keys and _sdc_deleted_at for each campaign loaded before and gone now;
+        none when more are gone than max_deleted_share of those loaded (named as failures instead)."""
         gone = [(app, cid) for app in settings.sdk_app_ids for cid in ledger.deleted(app)]
+        before = sum(ledger.count_before(app) for app in settings.sdk_app_ids)
+        if gone and len(gone) > settings.max_deleted_share * before:
+            detail = (
+                f"{len(gone)} of the {before} campaign(s) loaded before answer that they do not exist, more than "
+                f"max_deleted_share ({settings.max_deleted_share:g}): none is marked deleted. If they were "
+                "deleted, run once with a higher max_deleted_share"
+            )
+            for _, cid in gone:
+                failures.add(str(cid), "not marked deleted", detail)
+            self.logger.error("%s", detail)
+            last_sync["deleted"] = 0
+            return
+        deleted_at = datetime.now(UTC).isoformat()
         for sdk_app_id, campaign_id in gone:
             yield {"SdkAppId": sdk_app_id, "CampaignId": campaign_id, "_sdc_deleted_at": deleted_at}
         last_sync["deleted"] = len(gone)
@@ -267,12 +285,16 @@ class PredictiveDialingCampaignsStream(CCCStream):
         ledger: Ledger,
         *,
         several_apps: bool,
+        unlisted: bool,
     ) -> tuple[dict[str, Any] | None, int]:
         """The record for one campaign, or None when it is skipped or failed (failures says which),
-        with the fingerprint of the list entry it was read for (0 when not listed)."""
+        with the fingerprint of the list entry it was read for (0 when not listed). ``unlisted``: a
+        complete list read this sync did not show it."""
         sdk_app_id, campaign_id = campaign
         listed = ledger.take(sdk_app_id, campaign_id)
-        record = self._checked(campaign, future, checker, failures, ledger, several_apps=several_apps)
+        record = self._checked(
+            campaign, future, checker, failures, ledger, several_apps=several_apps, unlisted=unlisted
+        )
         if record is not None:
             ledger.found(sdk_app_id, campaign_id, listed)
         return record, listed[0]
@@ -286,16 +308,19 @@ class PredictiveDialingCampaignsStream(CCCStream):
         ledger: Ledger,
         *,
         several_apps: bool,
+        unlisted: bool,
     ) -> dict[str, Any] | None:
         sdk_app_id, campaign_id = campaign
         label = str(campaign_id) + (f" of SdkAppId {sdk_app_id}" if several_apps else "")
         name = f"campaign {label}"
         error = future.exception()
         if isinstance(error, APIError):
-            disposition = error.disposition
-            if disposition is Disposition.FATAL:
+            if error.disposition is Disposition.FATAL:
                 raise FatalRunError(f"{error} while reading {name}; stopping the run")
-            if disposition is Disposition.SKIP_CAMPAIGN:
+            # Proof that it is gone: an answer that says so, or one that may mean so about a
+            # campaign a complete list no longer shows. A code alone never is.
+            said = error.missing
+            if said is Missing.SAYS_SO or (said is Missing.MAYBE and unlisted):
                 ledger.missing[sdk_app_id].add(campaign_id)
                 self.logger.warning(
                     "Campaign %s skipped: the API says it does not exist (%s: %s, RequestId %s)",

@@ -88,7 +88,7 @@ class PredictiveDialingSessionsStream(CCCStream):
                 progress.advance()
                 error = future.exception()
                 if error is not None:
-                    self._campaign_failed(campaign_id, error, failures, "listing the sessions")
+                    self._campaign_failed(campaign_id, error, failures, "listing the sessions", gone_if_said=True)
                     continue
                 for session_id in future.result():
                     record = {"SdkAppId": sdk_app_id, "CampaignId": campaign_id, "SessionId": session_id}
@@ -102,7 +102,7 @@ class PredictiveDialingSessionsStream(CCCStream):
             pool.close()
             client.stop()
             client.close()
-        if settings.discovery and not failures:
+        if settings.discovery and not failures and all(map(self._list_complete, settings.sdk_app_ids)):
             forget_unlisted(marks, listed_now, settings.sdk_app_ids)
         self.save_progress()
         self.logger.info(
