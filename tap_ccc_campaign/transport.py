@@ -43,14 +43,15 @@ def read_body(response: requests.Response, deadline: float) -> bytes:
     """The whole body, or TransportError once ``deadline`` (time.monotonic) passes.
 
     Each socket read is bounded by the request timeout; reading in read1 steps bounds the call:
-    a server that trickles a byte at a time cannot hold it open past the deadline.
+    a server that trickles a byte at a time cannot hold it open past the deadline. A body sent
+    with Content-Encoding gzip or deflate (requests asks for both) is decoded as it is read.
     """
     check_status(response)
     chunks: list[bytes] = []
     while True:
         if time.monotonic() > deadline:
             raise TransportError("the answer did not arrive in full within request_timeout")
-        chunk = response.raw.read1(_CHUNK)
+        chunk = response.raw.read1(_CHUNK, decode_content=True)
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)

@@ -77,7 +77,7 @@ def test_a_persistent_fault_names_the_campaign_and_exits_1(start_emulator, tmp_p
     assert [r["CampaignId"] for r in run.records] == [i for i in emulator.store.ids() if i != 2575]
     summary = run.stderr.strip().splitlines()[-1]
     assert summary.startswith(
-        f"tap-ccc-campaign: error: 1 of 30 campaign(s) were not emitted: {cause} x1 (campaign 2575), "
+        f"tap-ccc-campaign: error: predictive_dialing_campaigns: 1 of 30 campaign(s) were not emitted: {cause} x1 (campaign 2575), "
         "e.g. campaign 2575: "
     )
     assert "(after 2 attempt(s))" in summary

@@ -76,3 +76,12 @@ def test_a_call_record_read_rejected_for_its_parameters_is_a_failure_not_a_missi
     with pytest.raises(SyncFailedError, match=r"^predictive_dialing_calls: .*InvalidParameterValue"):
         sync_in_process(discovery(emulator), streams=[CALLS])
     assert "no longer exists" not in caplog.text
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", None])
+def test_compressed_answers_are_decoded(start_emulator, encoding):
+    store = CampaignStore(count=12, callees=15, history_days=60, seed=5)
+    emulator = start_emulator(store=store, rate_limit=None, encoding=encoding)
+    out = sync_in_process(discovery(emulator), streams=[CAMPAIGNS, CALLS])
+    assert {r["CampaignId"] for r in rows(out, CAMPAIGNS)} == set(store.ids())
+    assert len(rows(out, CALLS)) > 0

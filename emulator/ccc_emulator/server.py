@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 import ssl
 import sys
 import threading
 import time
+import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -70,6 +72,7 @@ class Emulator:
         clock: Callable[[], float] = time.time,
         log_size: int = 200_000,
         tls: ssl.SSLContext | None = None,
+        encoding: str | None = "gzip",
     ) -> None:
         apps = [*([store] if store else []), *stores] or [CampaignStore()]
         self.store = apps[0]  # the first app: most tests need one
@@ -77,6 +80,8 @@ class Emulator:
         self.credentials = {c.secret_id: c for c in credentials}
         self.window = TrailingWindow(rate_limit)
         self.latency = latency
+        # How answers are compressed for a client whose Accept-Encoding allows it (gzip, deflate, or None).
+        self.encoding = encoding
         self.faults = faults or FaultPlan()
         self.clock = clock
         self.counters = Counters()
@@ -342,7 +347,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, payload, "application/json")
 
     def _send(self, status: int, payload: bytes, content_type: str) -> None:
+        encoding = self.server.emulator.encoding
+        accepted = {part.split(";")[0].strip() for part in self.headers.get("Accept-Encoding", "").split(",")}
         self.send_response(status)
+        if encoding in accepted:
+            payload = gzip.compress(payload) if encoding == "gzip" else zlib.compress(payload)
+            self.send_header("Content-Encoding", encoding)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
