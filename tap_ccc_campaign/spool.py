@@ -36,7 +36,8 @@ class _File:
         return self._handle.tell()
 
     def lines(self, start: int, end: int) -> Iterator[str]:
-        assert self._handle is not None
+        if self._handle is None or start == end:  # an empty list kept before anything was written
+            return
         self._handle.flush()
         with open(self._handle.name, encoding="utf-8") as kept:
             kept.seek(start)

@@ -85,3 +85,10 @@ def test_compressed_answers_are_decoded(start_emulator, encoding):
     out = sync_in_process(discovery(emulator), streams=[CAMPAIGNS, CALLS])
     assert {r["CampaignId"] for r in rows(out, CAMPAIGNS)} == set(store.ids())
     assert len(rows(out, CALLS)) > 0
+
+
+def test_an_app_without_campaigns_syncs_every_stream_to_nothing(start_emulator):
+    emulator = start_emulator(store=CampaignStore(count=0), rate_limit=None)
+    out = sync_in_process(discovery(emulator), streams=ALL)
+    assert [m for m in out if m["type"] == "RECORD"] == []
+    assert states(out)[-1]["bookmarks"][CAMPAIGNS]["last_sync"]["complete"] is True

@@ -40,3 +40,9 @@ def test_a_list_not_read_to_its_end_is_not_kept():
     next(reading)
     reading.close()
     assert ("campaigns", 1) not in spool
+
+
+def test_an_empty_list_kept_before_anything_else_replays_as_empty():
+    spool = Spool()
+    assert list(spool.record("none", [])) == []
+    assert list(spool.replay("none")) == []
