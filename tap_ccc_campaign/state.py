@@ -1,7 +1,8 @@
-"""The --state input: read it, and keep it only if it has this tap's layout.
+"""The --state input: read it, and keep the parts of it that have this tap's layout.
 
-A state of another layout (another tap's, an older one, a hand-edited one) is replaced,
-not merged: carried forward, it would travel from run to run and never mean anything.
+Parts of another layout (another tap's, an older one, a hand-edited or half-written one) are
+dropped one by one, each with a warning: carried forward, they would travel from run to run and
+never mean anything, while the parts still good (which campaigns were loaded) keep their worth.
 """
 
 from __future__ import annotations
@@ -35,52 +36,87 @@ def parse(text: str, source: str = "--state") -> dict[str, Any]:
     return value
 
 
-def layout_problem(state: dict[str, Any]) -> str | None:
-    """Why ``state`` is not this tap's layout, or None when it is (or is empty)."""
-    extra = set(state) - {"bookmarks"}
-    if extra:
-        return f"unknown top-level key(s) {', '.join(sorted(extra))}"
+def cleaned(state: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The parts of ``state`` this tap can use, and one warning per part dropped (naming its stream
+    and key). A broken part is dropped alone: the rest, the deletion ledger above all, is kept."""
+    warnings: list[str] = []
+    for key in sorted(set(state) - {"bookmarks"}):
+        warnings.append(f"top-level key {key!r} is not this tap's")
     bookmarks = state.get("bookmarks", {})
     if not isinstance(bookmarks, dict):
-        return "bookmarks is not an object"
+        return {}, [*warnings, "bookmarks is not an object"]
+    kept: dict[str, Any] = {}
     for stream, entry in bookmarks.items():
         if stream not in STREAM_KEYS:
-            return f"bookmarks for unknown stream {stream!r}"
-        if not isinstance(entry, dict) or not set(entry) <= STREAM_KEYS[stream]:
-            return f"bookmarks of {stream!r} hold unknown keys"
-        if problem := _entry_problem(stream, entry):
-            return f"bookmarks of {stream!r}: {problem}"
-    return None
+            warnings.append(f"bookmarks of unknown stream {stream!r}")
+            continue
+        if not isinstance(entry, dict):
+            warnings.append(f"{stream}: its bookmark is not an object")
+            continue
+        kept[stream] = {}
+        for key, value in entry.items():
+            if key not in STREAM_KEYS[stream]:
+                warnings.append(f"{stream}: unknown key {key!r}")
+                continue
+            good, problems = _clean_part(stream, key, value)
+            warnings.extend(f"{stream}: {key}{where}: {problem}" for where, problem in problems)
+            if good is not None:
+                kept[stream][key] = good
+    return ({"bookmarks": kept} if kept else {}), warnings
 
 
-def _entry_problem(stream: str, entry: dict[str, Any]) -> str | None:
-    if not isinstance(entry.get("last_sync", {}), dict):
-        return "last_sync is not an object"
-    if not _app_map(entry.get("marks", {}), _is_id_set):
-        return "marks is not a map of SdkAppId to id map"
-    if stream == "predictive_dialing_calls":
-        if not _app_map(entry.get("loaded", {}), lambda k, v: _app_map(v, _is_id_set)):
-            return "loaded is not a map of SdkAppId to campaigns' id sets"
-        pending = entry.get("pending", {})
-        if not _app_map(pending, lambda k, v: _app_map(v, lambda c, ids: _tries(ids))):
-            return "pending is not a map of SdkAppId to campaigns' session ids"
-        return None
-    if not _app_map(entry.get("loaded", {}), _is_id_set):
-        return "loaded is not a map of SdkAppId to id set"
-    return resume.problem(entry.get("cycle"))
+def _clean_part(stream: str, key: str, value: Any) -> tuple[Any, list[tuple[str, str]]]:
+    """(what is usable of one key's value or None, [(where, problem)]) for what was dropped."""
+    if key == "last_sync":
+        return (value, []) if isinstance(value, dict) else (None, [("", "is not an object")])
+    if key == "last_full_refresh":
+        return (value, []) if isinstance(value, str) else (None, [("", "is not a date-time string")])
+    if key == "cycle":
+        problem = resume.problem(value)
+        return (value, []) if problem is None else (None, [("", problem)])
+    if key == "pending":
+        return _per_app(value, lambda v: _per_campaign(v, _tries, "is not a map of session ids to numbers"))
+    if key == "loaded" and stream == "predictive_dialing_calls":
+        return _per_app(value, lambda v: _per_campaign(v, _is_id_set, "is not an id set"))
+    # loaded (the campaigns' ledger) and marks: SdkAppId -> encoded id map
+    return _per_app(value, lambda v: (v, []) if _is_id_set(v) else (None, [("", "is not an id map")]))
 
 
-def _app_map(value: object, valid: Any) -> bool:
-    """A JSON object keyed by ids (SdkAppId or CampaignId) whose values pass ``valid``."""
-    return isinstance(value, dict) and all(str(k).isdigit() and valid(k, v) for k, v in value.items())
+def _per_app(value: Any, clean: Any) -> tuple[Any, list[tuple[str, str]]]:
+    if not isinstance(value, dict):
+        return None, [("", "is not a map of SdkAppId to values")]
+    kept, problems = {}, []
+    for app, inner in value.items():
+        if not str(app).isdigit():
+            problems.append((f"[{app!r}]", "is not an SdkAppId"))
+            continue
+        good, found = clean(inner)
+        problems.extend((f"[{app}]{where}", problem) for where, problem in found)
+        if good is not None:
+            kept[app] = good
+    return kept, problems
+
+
+def _per_campaign(value: Any, valid: Any, problem: str) -> tuple[Any, list[tuple[str, str]]]:
+    if not isinstance(value, dict):
+        return None, [("", "is not a map of CampaignId to values")]
+    kept, problems = {}, []
+    for campaign, inner in value.items():
+        if str(campaign).isdigit() and valid(inner):
+            kept[campaign] = inner
+        else:
+            problems.append((f"[{campaign}]", problem))
+    return kept, problems
 
 
 def _tries(value: object) -> bool:
-    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(n, int) for k, n in value.items())
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) for k, n in value.items()
+    )
 
 
-def _is_id_set(app: str, value: object) -> bool:
-    if not app.isdigit() or not isinstance(value, str):
+def _is_id_set(value: object) -> bool:
+    if not isinstance(value, str):
         return False
     try:
         for _ in idset.decode_pairs(value):

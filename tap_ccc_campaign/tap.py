@@ -95,10 +95,10 @@ class TapCCCCampaign(Tap):
         self.mapper.register_raw_streams_from_catalog(catalog)
 
     def load_state(self, state_input: dict[str, Any]) -> None:
-        if problem := state.layout_problem(state_input):
-            self.logger.warning("The state given is not this tap's (%s): starting from an empty state.", problem)
-            return
-        super().load_state(state_input)
+        usable, dropped = state.cleaned(state_input)
+        for problem in dropped:
+            self.logger.warning("The state given: %s; that part is dropped, the rest is kept.", problem)
+        super().load_state(usable)
 
     def discover_streams(self) -> list[Stream]:
         shared = {"spool": self.spool, "failed": self.failed_streams}

@@ -92,3 +92,18 @@ def test_an_app_without_campaigns_syncs_every_stream_to_nothing(start_emulator):
     out = sync_in_process(discovery(emulator), streams=ALL)
     assert [m for m in out if m["type"] == "RECORD"] == []
     assert states(out)[-1]["bookmarks"][CAMPAIGNS]["last_sync"]["complete"] is True
+
+
+def test_a_corrupt_bookmark_is_dropped_alone_and_the_deletion_ledger_still_marks(recent, caplog):
+    store, emulator = recent
+    first = sync_in_process(discovery(emulator), streams=ALL)
+    state = states(first)[-1]
+    calls = state["bookmarks"][CALLS]
+    app = str(store.sdk_app_id)
+    calls["marks"][app] = calls["marks"][app][: len(calls["marks"][app]) // 2]  # half an encoded string
+    state["bookmarks"][CAMPAIGNS]["last_sync"] = "1"
+    store.delete(store.ids()[0])
+    second = sync_in_process(discovery(emulator), state=state, streams=ALL)
+    assert [r["CampaignId"] for r in rows(second, CAMPAIGNS) if "_sdc_deleted_at" in r] == [2569]
+    assert f"predictive_dialing_calls: marks[{app}]: is not an id map" in caplog.text
+    assert "predictive_dialing_campaigns: last_sync: is not an object" in caplog.text
