@@ -107,3 +107,14 @@ def test_a_corrupt_bookmark_is_dropped_alone_and_the_deletion_ledger_still_marks
     assert [r["CampaignId"] for r in rows(second, CAMPAIGNS) if "_sdc_deleted_at" in r] == [2569]
     assert f"predictive_dialing_calls: marks[{app}]: is not an id map" in caplog.text
     assert "predictive_dialing_campaigns: last_sync: is not an object" in caplog.text
+
+
+def test_a_filter_lets_a_deletion_through_instead_of_failing_on_its_missing_fields(start_emulator):
+    store = CampaignStore(count=10)
+    emulator = start_emulator(store=store, rate_limit=None)
+    config = discovery(emulator, stream_maps={CAMPAIGNS: {"__filter__": "Priority > 0"}})
+    state = states(sync_in_process(config))[-1]
+    store.delete(2570)
+    out = sync_in_process(config, state=state)
+    deleted = [r for r in rows(out, CAMPAIGNS) if "_sdc_deleted_at" in r]
+    assert [(r["CampaignId"], sorted(r)) for r in deleted] == [(2570, ["CampaignId", "SdkAppId", "_sdc_deleted_at"])]

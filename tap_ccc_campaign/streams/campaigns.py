@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any
@@ -214,6 +214,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
             last_sync["deleted"] = 0
             return
         deleted_at = datetime.now(UTC).isoformat()
+        _let_deletions_through(self.stream_maps)
         for sdk_app_id, campaign_id in gone:
             yield {"SdkAppId": sdk_app_id, "CampaignId": campaign_id, "_sdc_deleted_at": deleted_at}
         last_sync["deleted"] = len(gone)
@@ -364,6 +365,19 @@ class PredictiveDialingCampaignsStream(CCCStream):
             return None
         checker.note_undocumented(record)
         return record
+
+
+def _let_deletions_through(stream_maps: list[Any]) -> None:
+    """A deletion record holds only the keys: a __filter__ naming another field would fail on it, and a
+    filter's verdict on a campaign's fields says nothing about whether its row must be marked. So a
+    deletion record passes every filter; it is written to every stream the maps make (aliases too)."""
+    for stream_map in stream_maps:
+        judge = stream_map.get_filter_result
+
+        def passes(record: dict[str, Any], judge: Callable[[dict[str, Any]], bool] = judge) -> bool:
+            return "_sdc_deleted_at" in record or judge(record)
+
+        stream_map.get_filter_result = passes
 
 
 def _full_refresh(settings: Settings, loaded: dict[str, str], last_full: str | None, started_at: str) -> bool:
