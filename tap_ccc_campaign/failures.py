@@ -9,7 +9,8 @@ SHOWN_IDS = 10
 
 @dataclass
 class Group:
-    ids: list[str] = field(default_factory=list)
+    ids: dict[str, None] = field(default_factory=dict)  # each id once, in the order first seen
+    count: int = 0
     example: str = ""
 
 
@@ -18,13 +19,15 @@ class Failures:
         self._groups: dict[str, Group] = {}
         self.count = 0
 
-    def add(self, campaign: str, cause: str, detail: str) -> None:
-        """Record one campaign's failure; ``cause`` groups (an error code), ``detail`` explains."""
+    def add(self, campaign: str, cause: str, detail: str, *, count: int = 1) -> None:
+        """Record a failure of ``count`` items (campaigns, calls) of one campaign; ``cause`` groups (an
+        error code), ``detail`` explains."""
         group = self._groups.setdefault(cause, Group())
         if not group.ids:
             group.example = detail
-        group.ids.append(campaign)
-        self.count += 1
+        group.ids[campaign] = None
+        group.count += count
+        self.count += count
 
     def __bool__(self) -> bool:
         return self.count > 0
@@ -32,11 +35,12 @@ class Failures:
     def summary(self, total: int, what: str = "campaign(s) were not emitted") -> str:
         """One line: the count, then per cause its count, a bounded list of ids and one example."""
         parts = []
-        for cause, group in sorted(self._groups.items(), key=lambda kv: (-len(kv[1].ids), kv[0])):
-            shown = ", ".join(group.ids[:SHOWN_IDS])
-            if len(group.ids) > SHOWN_IDS:
-                shown += f" and {len(group.ids) - SHOWN_IDS} more"
-            parts.append(f"{cause} x{len(group.ids)} (campaign {shown}), e.g. {group.example}")
+        for cause, group in sorted(self._groups.items(), key=lambda kv: (-kv[1].count, kv[0])):
+            ids = list(group.ids)
+            shown = ", ".join(ids[:SHOWN_IDS])
+            if len(ids) > SHOWN_IDS:
+                shown += f" and {len(ids) - SHOWN_IDS} more"
+            parts.append(f"{cause} x{group.count} (campaign {shown}), e.g. {group.example}")
         return f"{self.count} of {total} {what}: " + "; ".join(parts)
 
 

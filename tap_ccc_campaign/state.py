@@ -17,7 +17,7 @@ STREAM_KEYS = {
     "predictive_dialing_campaigns": {"last_sync", "loaded", "last_full_refresh", "cycle"},
     "predictive_dialing_campaign_progress": set(),
     "predictive_dialing_sessions": {"marks"},
-    "predictive_dialing_calls": {"marks", "loaded", "pending"},
+    "predictive_dialing_calls": {"marks", "loaded", "pending", "changing", "ends"},
 }
 
 
@@ -74,8 +74,10 @@ def _clean_part(stream: str, key: str, value: Any) -> tuple[Any, list[tuple[str,
     if key == "cycle":
         problem = resume.problem(value)
         return (value, []) if problem is None else (None, [("", problem)])
-    if key == "pending":
+    if key in ("pending", "changing"):
         return _per_app(value, lambda v: _per_campaign(v, _tries, "is not a map of session ids to numbers"))
+    if key == "ends":
+        return _per_app(value, lambda v: _per_campaign(v, _integer, "is not a unix time"))
     if key == "loaded" and stream == "predictive_dialing_calls":
         return _per_app(value, lambda v: _per_campaign(v, _is_id_set, "is not an id set"))
     # loaded (the campaigns' ledger) and marks: SdkAppId -> encoded id map
@@ -107,6 +109,10 @@ def _per_campaign(value: Any, valid: Any, problem: str) -> tuple[Any, list[tuple
         else:
             problems.append((f"[{campaign}]", problem))
     return kept, problems
+
+
+def _integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _tries(value: object) -> bool:

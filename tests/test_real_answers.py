@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
@@ -118,3 +120,103 @@ def test_a_filter_lets_a_deletion_through_instead_of_failing_on_its_missing_fiel
     out = sync_in_process(config, state=state)
     deleted = [r for r in rows(out, CAMPAIGNS) if "_sdc_deleted_at" in r]
     assert [(r["CampaignId"], sorted(r)) for r in deleted] == [(2570, ["CampaignId", "SdkAppId", "_sdc_deleted_at"])]
+
+
+def every_session(store):
+    return [(cid, s) for cid in store.ids() for s in store.sessions(cid)]
+
+
+def calls_sync(emulator, state=None, **overrides):
+    out: list[dict] = []
+    try:
+        sync_in_process(discovery(emulator, **overrides), state=state, sink=out, streams=[CALLS])
+    except SyncFailedError as exc:
+        out.append({"type": "ERROR", "error": str(exc)})
+    return out
+
+
+def loaded_once(*runs):
+    got = [r["SessionId"] for run in runs for r in rows(run, CALLS)]
+    assert len(got) == len(set(got)), "a call was loaded twice"
+    return set(got)
+
+
+def test_call_records_that_fail_the_schema_stay_pending_and_load_once_they_are_valid(recent):
+    store, emulator = recent
+    emulator.faults.actions["DescribeTelCdr"] = "wrongtype"  # type: ignore[index]  # Role as a string
+    first = calls_sync(emulator)
+    answered = {s for _, s in every_session(store) if store.call(s)["SeatUser"]}
+    assert answered
+    assert answered.isdisjoint(loaded_once(first))
+    assert "invalid fields" in first[-1]["error"]
+    emulator.faults.actions.clear()  # type: ignore[attr-defined]
+    second = calls_sync(emulator, states(first)[-1])
+    assert loaded_once(first, second) == {s for _, s in every_session(store)}
+
+
+def test_a_record_that_appears_later_is_loaded_whatever_the_campaign_does_meanwhile(recent):
+    store, emulator = recent
+    finished = next(cid for cid in store.ids() if store.campaign(cid)["Status"] == 4 and store.sessions(cid))
+    late = set(store.sessions(finished)[:3])
+    store.hidden |= late
+    first = calls_sync(emulator)
+    assert late.isdisjoint(loaded_once(first))
+    store.hidden.clear()
+    second = calls_sync(emulator, states(first)[-1])
+    assert {r["SessionId"] for r in rows(second, CALLS)} == late
+    assert loaded_once(first, second) == {s for _, s in every_session(store)}
+
+
+def test_a_start_date_in_the_future_loads_nothing_and_loses_nothing(recent, caplog):
+    store, emulator = recent
+    first = calls_sync(emulator, start_date="2099-01-01T00:00:00Z")
+    assert rows(first, CALLS) == []
+    assert "start_date (2099-01-01T00:00:00+00:00) is in the future" in caplog.text
+    assert "can still read" not in caplog.text
+    second = calls_sync(emulator, states(first)[-1])
+    assert loaded_once(first, second) == {s for _, s in every_session(store)}
+
+
+def test_records_without_a_session_id_are_counted_and_their_sessions_asked_again(recent, caplog):
+    store, emulator = recent
+    emulator.faults.actions["DescribeTelCdr"] = "nosessionid"  # type: ignore[index]
+    with caplog.at_level(logging.INFO):
+        first = calls_sync(emulator)
+    assert rows(first, CALLS) == []
+    total = len(every_session(store))
+    assert f"{total} records without a SessionId (ignored)" in caplog.text
+    emulator.faults.actions.clear()  # type: ignore[attr-defined]
+    second = calls_sync(emulator, states(first)[-1])
+    assert loaded_once(first, second) == {s for _, s in every_session(store)}
+
+
+def test_a_session_listed_under_two_campaigns_is_one_session_row_and_one_call(recent, caplog):
+    store, emulator = recent
+    first, second = [cid for cid in store.ids() if store.sessions(cid)][:2]
+    shared = store.sessions(first)[0]
+    store.also_listed[second] = [shared]
+    out = sync_in_process(discovery(emulator), streams=[SESSIONS, CALLS])
+    assert [r["CampaignId"] for r in rows(out, SESSIONS) if r["SessionId"] == shared] == [first]
+    assert [r["CampaignId"] for r in rows(out, CALLS) if r["SessionId"] == shared] == [first]
+    assert "listed under two campaigns" in caplog.text
+
+
+@pytest.mark.parametrize("stream", [SESSIONS, CALLS])
+def test_sessions_and_calls_checkpoint_as_they_go_and_a_resumed_run_reads_only_the_rest(
+    start_emulator, monkeypatch, stream
+):
+    from tap_ccc_campaign.streams import PredictiveDialingCallsStream, PredictiveDialingSessionsStream
+
+    store = CampaignStore(count=20, callees=40, history_days=60, seed=6)
+    emulator = start_emulator(store=store, rate_limit=None)
+    kind = PredictiveDialingSessionsStream if stream == SESSIONS else PredictiveDialingCallsStream
+    monkeypatch.setattr(kind, "STATE_EVERY", 20)
+    out = sync_in_process(discovery(emulator), streams=[stream])
+    records = [m for m in out if m["type"] in ("RECORD", "STATE")]
+    cut = next(i for i, m in enumerate(records) if m["type"] == "STATE" and i > 0 and "marks" in str(m["value"]))
+    done = {r["record"]["SessionId"] for r in records[:cut] if r["type"] == "RECORD"}
+    assert 0 < len(done) < len(every_session(store))
+    resumed = sync_in_process(discovery(emulator), state=records[cut]["value"], streams=[stream])
+    again = {r["SessionId"] for r in rows(resumed, stream)}
+    assert done | again == {s for _, s in every_session(store)}
+    assert len(done & again) < len(done)  # what the checkpoint holds is not read again

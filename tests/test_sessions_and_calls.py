@@ -121,20 +121,28 @@ def test_a_call_whose_record_can_still_change_is_read_again_at_the_next_sync_onl
     assert "Processing" not in reread.values()
 
 
-def test_calls_out_of_reach_are_counted_and_named_in_one_line_not_an_error(start_emulator, caplog):
+def test_calls_out_of_reach_are_named_once_and_those_that_may_still_come_stay_pending(start_emulator, caplog):
     store = CampaignStore(count=30, callees=20, history_days=400, seed=8)
     emulator = start_emulator(store=store, rate_limit=None)
-    oldest = windows.oldest(int(time.time()))
-    out_of_reach = [
-        s for cid, s in every_session(store) if store.call(s)["Time"] < oldest and store.campaign(cid)["Status"] != 1
-    ]
-    assert out_of_reach
+    reach = int(time.time()) - windows.REACH
+    gone = {s for cid, s in every_session(store) if store.campaign(cid)["EndTime"] < reach}
+    unread = {s for cid, s in every_session(store) if s not in gone and store.call(s)["Time"] < reach}
+    assert gone
+    assert unread
     with caplog.at_level(logging.WARNING):
-        got = rows(sync(emulator), CALLS)
-    lines = [r.getMessage() for r in caplog.records if "no final call record" in r.getMessage()]
+        first = sync(emulator)
+    lines = [r.getMessage() for r in caplog.records if "no call record DescribeTelCdr can still read" in r.getMessage()]
     assert len(lines) == 1
-    assert lines[0].startswith(f"{len(out_of_reach)} session(s) have no final call record")
-    assert not set(out_of_reach) & {r["SessionId"] for r in got}
+    assert lines[0].startswith(f"{len(gone)} session(s) have no call record DescribeTelCdr can still read")
+    assert not (gone | unread) & {r["SessionId"] for r in rows(first, CALLS)}
+    pending = last_state(first)["bookmarks"][CALLS]["pending"][str(store.sdk_app_id)]
+    assert {s for per in pending.values() for s in per} == unread
+    caplog.clear()
+    before = len(emulator.requests_log())
+    sync(emulator, last_state(first))
+    asked = {s for e in log_since(emulator, before, TEL_CDR) for s in e["session_ids"]}
+    assert asked == unread  # asked for again; those out of reach never
+    assert not [r for r in caplog.records if "can still read" in r.getMessage()]
 
 
 def test_start_date_bounds_how_far_back_calls_are_read(recent):

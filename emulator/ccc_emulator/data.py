@@ -77,6 +77,10 @@ class CampaignStore:
         self.history_days = max(2, history_days)
         self._grown: dict[int, list[tuple[int, int]]] = {}  # per campaign: (sessions added, when)
         self._processing: set[str] = set()  # sessions whose ASR text is still being made
+        # Sessions whose call record DescribeTelCdr does not return yet (it appears later), and
+        # sessions listed under a second campaign too (campaign -> extra session ids).
+        self.hidden: set[str] = set()
+        self.also_listed: dict[int, list[str]] = {}
         self._shuffled: tuple[tuple[int, int], list[int]] | None = None  # until the ids change
         self._step = max(1, id_step)
         gaps = random.Random(f"{seed}:ids:{sdk_app_id}")
@@ -240,7 +244,7 @@ class CampaignStore:
         count = self._callees(campaign_id, full["Status"])[1]
         ids = [calls.session_id(self.seed, campaign_id, i) for i in range(count)]
         random.Random(f"{self.seed}:session-order:{campaign_id}:{count}").shuffle(ids)
-        return ids
+        return ids + self.also_listed.get(campaign_id, [])
 
     def session_time(self, campaign_id: int, index: int) -> int:
         """When the call of a campaign's ``index``-th session started."""
@@ -258,7 +262,7 @@ class CampaignStore:
     def call(self, session: str) -> dict[str, Any] | None:
         """The call detail record of a session of this app, or None if there is no such session."""
         parsed = calls.parse_session_id(session)
-        if parsed is None:
+        if parsed is None or session in self.hidden:
             return None
         campaign_id, index = parsed
         full = self.campaign(campaign_id)

@@ -24,8 +24,9 @@ TRANSIENT_KINDS = (
     "notjson",  # an HTML page on HTTP 200
     "noresponse",  # JSON without the Response object
 )
-# Well-formed answers with bad data: Priority as a string; a success that holds no field at all.
-DATA_KINDS = ("wrongtype", "empty")
+# Well-formed answers with bad data: a field of another type (a campaign's Priority, a call's agent
+# Role as a string); a success that holds no field at all; call records without their SessionId.
+DATA_KINDS = ("wrongtype", "empty", "nosessionid")
 # What else a real account answers: InvalidParameterValue about something other than the campaign
 # (a parameter out of range; an app being migrated), a list page that repeats the one before, and
 # a list that is empty while the campaigns are there.

@@ -222,6 +222,8 @@ class Emulator:
             fields = ACTIONS[action](self.stores, params, self.clock())
             if fault == "emptylist":
                 fields = {"TotalCount": 0, "CampaignList": []}
+            if action == "DescribeTelCdr" and fault in ("wrongtype", "nosessionid"):
+                fields = {**fields, "TelCdrList": [_spoilt(r, fault) for r in fields["TelCdrList"]]}
             if action == "DescribePredictiveDialingCampaign":
                 if fault == "wrongtype":
                     fields = {**fields, "Priority": "high"}
@@ -263,6 +265,15 @@ class Emulator:
             with self._lock:
                 self.counters.faults[fault] += 1
         return fault
+
+
+def _spoilt(record: dict[str, Any], fault: str) -> dict[str, Any]:
+    """A call record as a faulty answer gives it: the agent's Role as a string, or no SessionId."""
+    if fault == "nosessionid":
+        return {k: v for k, v in record.items() if k != "SessionId"}
+    if record.get("SeatUser"):
+        return {**record, "SeatUser": {**record["SeatUser"], "Role": "staff"}}
+    return record
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -120,7 +120,14 @@ class CCCStream(Stream):
                     yield sdk_app_id, entry
 
     def _campaign_failed(
-        self, campaign_id: int, error: BaseException, failures: Failures, doing: str, *, gone_if_said: bool = False
+        self,
+        campaign_id: int,
+        error: BaseException,
+        failures: Failures,
+        doing: str,
+        *,
+        gone_if_said: bool = False,
+        count: int = 1,
     ) -> None:
         """One campaign's call failed while ``doing`` ("listing its sessions"): what stops the run is
         raised, the rest counted. With ``gone_if_said``, an answer that says the campaign does not
@@ -136,7 +143,9 @@ class CCCStream(Stream):
         if not isinstance(error, TapError):
             raise error
         cause = error.code if isinstance(error, APIError) else transport_cause(error)
-        failures.add(label, cause, f"campaign {label}: {doing}: {error} (after {error.attempts} attempt(s))")
+        failures.add(
+            label, cause, f"campaign {label}: {doing}: {error} (after {error.attempts} attempt(s))", count=count
+        )
         self.logger.error("Campaign %s: %s failed: %s", label, doing, error)
 
     def _client(self, settings: Settings, progress: Progress) -> CCCClient:

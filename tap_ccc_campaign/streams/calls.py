@@ -3,17 +3,23 @@
 Per campaign that may have new sessions (activity.py), its sessions are listed (or taken from the
 sessions stream of this run) and the calls not yet loaded are asked for, at most 100 SessionIds a
 call, in the readable windows newest first (windows.py). A record is loaded once it is final
-(cdr.py); one that can still change, or a session without a record yet, is asked for again at
-the next sync (a few times at most). The state keeps, per campaign that can still get calls,
-48 bits of each loaded session id; a finished campaign's set is dropped once it has all, and a
-deleted campaign's once a complete discovery sync no longer lists it.
+(cdr.py); one that can still change is read again at the next syncs (a few times at most).
+
+Nothing is given up silently: a session whose record could not be loaded (none yet, one that
+fails the schema, one before start_date) stays pending in the state, whatever its campaign does,
+and is asked for again at later syncs until it is loaded, or until it is out of DescribeTelCdr's
+reach (its campaign ended before the oldest readable day, or it has been pending that long): then
+it is named once. The state keeps, per campaign that can still get calls, 40 bits of each loaded
+session id; a finished campaign's set is dropped once it has all, and a deleted campaign's once
+a complete discovery sync no longer lists it.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,18 +28,21 @@ from tap_ccc_campaign import activity, cdr, idset, windows
 from tap_ccc_campaign.client import CALLS_PAGE_SIZE, CCCClient
 from tap_ccc_campaign.concurrency import OrderedPool
 from tap_ccc_campaign.config import Settings
-from tap_ccc_campaign.errors import SyncFailedError, TransportError
+from tap_ccc_campaign.errors import SyncFailedError, TapError, TransportError
 from tap_ccc_campaign.failures import Failures
+from tap_ccc_campaign.idmap import IdSet
 from tap_ccc_campaign.progress import Progress
 from tap_ccc_campaign.schema import RecordChecker
 from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted
 from tap_ccc_campaign.streams.sessions import decode_marks, encode_marks, sessions_of
 
-# Syncs in a row a call is asked for while its record can still change (ASR text being made)
-# before it is kept as it is; a running campaign's session without a record yet (its call may
-# not have ended) is asked for at one more sync. Then they are given up, and named.
+# Syncs in a row a loaded call is read again while its record can still change (ASR text being
+# made) before it is kept as it is.
 MAX_TRIES = 3
-MAX_MISSING_TRIES = 2
+# A pending session older than this (days since it was first asked for) cannot be read any more.
+REACH_DAYS = windows.REACH // windows.DAY
+# Before this day (unix days) a pending value was a number of tries (an older state): read as today.
+_FIRST_DAY = 20_000
 
 
 @dataclass
@@ -43,22 +52,30 @@ class CampaignCalls:
     mark: int
     listed: bool  # its sessions were listed this run
     terminal: bool
-    running: bool
     loaded: set[int]
-    pending: dict[str, int]  # session id -> tries so far
+    pending: dict[str, int]  # not loaded yet: session id -> the day it was first asked for
+    changing: dict[str, int]  # loaded, may still change: session id -> reads so far
+    end: int | None  # the campaign's EndTime, once known
     batches_left: int = 0
     failed: bool = False
-    given_up: list[str] = field(default_factory=list)
+    out_of_reach: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 Batch = tuple[CampaignCalls, list[str]]
 
 
-def fetch(
-    client: CCCClient, sdk_app_id: int, session_ids: list[str], spans: list[tuple[int, int]]
-) -> tuple[list[dict[str, Any]], list[str]]:
+@dataclass
+class Fetched:
+    records: list[dict[str, Any]]
+    missing: list[str]
+    anonymous: int  # records without a SessionId: they cannot be matched to a session
+
+
+def fetch(client: CCCClient, sdk_app_id: int, session_ids: list[str], spans: list[tuple[int, int]]) -> Fetched:
     """The records of ``session_ids`` found in the windows (newest first), and the ids with none."""
     found: dict[str, dict[str, Any]] = {}
+    anonymous = 0
     remaining = list(session_ids)
     for span in spans:
         if not remaining:
@@ -75,54 +92,73 @@ def fetch(
                 )
             for row in rows:
                 session = row.get("SessionId")
-                if session in remaining and session not in found:
+                if not isinstance(session, str) or not session:
+                    anonymous += 1
+                elif session in remaining and session not in found:
                     found[session] = row
             page += 1
             if not rows or page >= math.ceil(total / CALLS_PAGE_SIZE):
                 break
         remaining = [s for s in remaining if s not in found]
-    return list(found.values()), remaining
+    return Fetched(list(found.values()), remaining, anonymous)
+
+
+def campaign_end(client: CCCClient, campaign: CampaignCalls) -> int | None:
+    """The campaign's EndTime (read once per campaign, from any worker): no call of it is later."""
+    with campaign.lock:
+        if campaign.end is None:
+            try:
+                end = client.describe_campaign(campaign.sdk_app_id, campaign.campaign_id).data.get("EndTime")
+            except TapError:
+                return None  # unknown: its sessions stay pending
+            campaign.end = end if isinstance(end, int) and not isinstance(end, bool) else None
+        return campaign.end
+
+
+def _per_campaign(state: Any) -> dict[int, dict[int, Any]]:
+    return {int(a): {int(c): v for c, v in per.items()} for a, per in (state or {}).items()}
+
+
+def _to_state(kept: dict[int, dict[int, Any]]) -> dict[str, dict[str, Any]]:
+    return {str(a): {str(c): v for c, v in sorted(per.items())} for a, per in sorted(kept.items()) if per}
 
 
 class PredictiveDialingCallsStream(CCCStream):
     name = "predictive_dialing_calls"
     primary_keys = ("SdkAppId", "SessionId")
     selected_by_default = False  # select it (Meltano: select) to load the calls
+    STATE_EVERY = 5000  # records between two STATE messages, at the end of a campaign's batches
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._marks: defaultdict[int, dict[int, int]] | None = None
         self._loaded: dict[int, dict[int, str]] = {}
         self._pending: dict[int, dict[int, dict[str, int]]] = {}
+        self._changing: dict[int, dict[int, dict[str, int]]] = {}
+        self._ends: dict[int, dict[int, int]] = {}
 
     def save_progress(self) -> None:
         if self._marks is None:
             return
         self.stream_state["marks"] = encode_marks(self._marks)
-        self.stream_state["loaded"] = {
-            str(app): {str(cid): ids for cid, ids in sorted(per.items())}
-            for app, per in sorted(self._loaded.items())
-            if per
-        }
-        self.stream_state["pending"] = {
-            str(app): {str(cid): ids for cid, ids in sorted(per.items())}
-            for app, per in sorted(self._pending.items())
-            if per
-        }
+        self.stream_state["loaded"] = _to_state(self._loaded)
+        self.stream_state["pending"] = _to_state(self._pending)
+        self.stream_state["changing"] = _to_state(self._changing)
+        self.stream_state["ends"] = _to_state(self._ends)
 
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
         checker = RecordChecker(self.schema, self.logger)
         self._marks = marks = decode_marks(self.stream_state)
-        self._loaded = {
-            int(a): {int(c): v for c, v in per.items()} for a, per in (self.stream_state.get("loaded") or {}).items()
-        }
-        self._pending = {
-            int(a): {int(c): dict(v) for c, v in per.items()}
-            for a, per in (self.stream_state.get("pending") or {}).items()
-        }
+        self._loaded = _per_campaign(self.stream_state.get("loaded"))
+        self._pending = _per_campaign(self.stream_state.get("pending"))
+        self._changing = _per_campaign(self.stream_state.get("changing"))
+        self._ends = _per_campaign(self.stream_state.get("ends"))
         now = int(time.time())
+        today = now // windows.DAY
         spans = windows.readable(now, settings.start_date)
+        reach = now - windows.REACH  # the oldest call DescribeTelCdr can return
+        since = max(reach, int(settings.start_date.timestamp())) if settings.start_date else reach
         progress = Progress(0, self.logger, limit=settings.requests_per_second, unit="batches of calls")
         client = self._client(settings, progress)
         sessions_pool: OrderedPool[CampaignCalls, list[str]] = OrderedPool(
@@ -130,15 +166,26 @@ class PredictiveDialingCallsStream(CCCStream):
             workers=settings.workers,
             window=settings.workers * 2,
         )
-        calls_pool: OrderedPool[Batch, tuple[list[dict[str, Any]], list[str]]] = OrderedPool(
-            lambda batch: fetch(client, batch[0].sdk_app_id, batch[1], spans),
-            workers=settings.workers,
-            window=settings.workers * 2,
+
+        def read(batch: Batch) -> Fetched:
+            campaign, asked = batch
+            fetched = fetch(client, campaign.sdk_app_id, asked, spans)
+            if fetched.missing:
+                campaign_end(client, campaign)
+            return fetched
+
+        calls_pool: OrderedPool[Batch, Fetched] = OrderedPool(
+            read, workers=settings.workers, window=settings.workers * 2
         )
-        failures = Failures()
-        given_up: list[CampaignCalls] = []
+        failures = Failures()  # calls not loaded
+        list_failures = Failures()  # campaigns whose sessions could not be listed
+        out_of_reach: list[CampaignCalls] = []
         listed_now: defaultdict[int, set[int]] = defaultdict(set)
-        emitted = 0
+        seen: defaultdict[int, IdSet] = defaultdict(IdSet)  # sessions handled this run, per app
+        why = Counter[str]()  # calls not loaded this run, by reason
+        twice: list[tuple[str, int]] = []  # (session, the campaign it was listed under again)
+        emitted = asked_in_all = campaigns_seen = 0
+        since_checkpoint = 0
 
         def campaigns() -> Iterator[CampaignCalls]:
             for sdk_app_id, entry in self._configured(settings, client):
@@ -148,7 +195,8 @@ class PredictiveDialingCallsStream(CCCStream):
                     entry, marks[sdk_app_id].get(campaign_id)
                 )
                 pending = self._pending.get(sdk_app_id, {}).get(campaign_id, {})
-                if not listed and not pending:
+                changing = self._changing.get(sdk_app_id, {}).get(campaign_id, {})
+                if not listed and not pending and not changing:
                     continue
                 loaded = self._loaded.get(sdk_app_id, {}).get(campaign_id)
                 yield CampaignCalls(
@@ -157,24 +205,54 @@ class PredictiveDialingCallsStream(CCCStream):
                     activity.mark(entry),
                     listed,
                     activity.terminal(entry),
-                    entry.get("Status") == activity.RUNNING,
                     set() if settings.full_refresh or not loaded else idset.decode(loaded),
-                    dict(pending),
+                    {s: (day if day >= _FIRST_DAY else today) for s, day in pending.items()},
+                    dict(changing),
+                    self._ends.get(sdk_app_id, {}).get(campaign_id),
                 )
 
+        def to_ask(campaign: CampaignCalls, listed: list[str]) -> list[str]:
+            """The campaign's sessions to ask for now; the rest stays pending or is out of reach."""
+            app_seen = seen[campaign.sdk_app_id]
+            wanted = []
+            for session in dict.fromkeys([*listed, *campaign.pending, *campaign.changing]):
+                hashed = cdr.session_hash(session)
+                if hashed in app_seen:
+                    twice.append((session, campaign.campaign_id))
+                    campaign.pending.pop(session, None)
+                    continue
+                app_seen.add(hashed)
+                if session in campaign.changing:  # loaded, and read again while it can change
+                    wanted.append(session)
+                    continue
+                if hashed in campaign.loaded:
+                    continue
+                campaign.pending.setdefault(session, today)
+                if self._beyond_reach(campaign, session, reach, today):
+                    continue
+                if not spans or (campaign.end is not None and campaign.end < since):
+                    why["before start_date (kept pending)"] += 1
+                    continue
+                wanted.append(session)
+            return wanted
+
         def batches() -> Iterator[Batch]:
+            nonlocal asked_in_all, campaigns_seen
             for campaign, future in sessions_pool.map(campaigns()):
                 error = future.exception()
                 if error is not None:
-                    self._failed(campaign, error, failures, "listing the sessions", gone_if_said=True)
-                    continue
-                wanted = [s for s in future.result() if cdr.session_hash(s) not in campaign.loaded]
-                wanted = list(dict.fromkeys([*wanted, *campaign.pending]))
+                    self._failed(campaign, error, list_failures, "listing the sessions", gone_if_said=True)
+                    listed: list[str] = []
+                else:
+                    listed = future.result()
+                campaigns_seen += 1
+                wanted = to_ask(campaign, listed)
                 chunks = [wanted[i : i + CALLS_PAGE_SIZE] for i in range(0, len(wanted), CALLS_PAGE_SIZE)]
                 campaign.batches_left = len(chunks)
                 progress.total += len(chunks)
+                asked_in_all += len(wanted)
                 if not chunks:
-                    self._finish(campaign, given_up)
+                    self._finish(campaign, out_of_reach)
                 for chunk in chunks:
                     yield campaign, chunk
 
@@ -184,71 +262,114 @@ class PredictiveDialingCallsStream(CCCStream):
                 campaign.batches_left -= 1
                 error = future.exception()
                 if error is not None:
-                    self._failed(campaign, error, failures, f"reading {len(asked)} call record(s)")
-                    for session in asked:  # asked for again next time, whatever the campaign does
-                        campaign.pending.setdefault(session, 0)
+                    self._failed(campaign, error, failures, f"reading {len(asked)} call record(s)", calls=len(asked))
+                    why["read failed (kept pending)"] += len(asked)
                 else:
-                    records, missing = future.result()
-                    for raw in records:
+                    fetched = future.result()
+                    if fetched.anonymous:
+                        why["records without a SessionId (ignored)"] += fetched.anonymous
+                    for raw in fetched.records:
                         record = checker.drop_unknown(
                             cdr.loadable(raw) | {"SdkAppId": campaign.sdk_app_id, "CampaignId": campaign.campaign_id}
                         )
                         if problems := checker.violations(record):
-                            failures.add(
-                                str(campaign.campaign_id),
-                                "invalid fields",
-                                f"call {raw.get('SessionId')}: invalid field(s) {', '.join(map(str, problems))}",
-                            )
+                            label = str(campaign.campaign_id)
+                            detail = f"call {raw['SessionId']}: invalid field(s) {', '.join(map(str, problems))}"
+                            failures.add(label, "invalid fields", detail)
+                            why["invalid (kept pending)"] += 1
                             continue
                         checker.note_undocumented(record)
                         yield record
                         emitted += 1
+                        since_checkpoint += 1
                         self._noted(campaign, raw)
-                    for session in missing:
-                        self._retry(campaign, session, later=campaign.running, most=MAX_MISSING_TRIES)
+                    for session in fetched.missing:
+                        if session in campaign.changing:  # loaded before: kept as it was
+                            self._read_again(campaign, session)
+                        elif not self._beyond_reach(campaign, session, reach, today):
+                            why["no record yet (kept pending)"] += 1
                 if campaign.batches_left == 0:
-                    self._finish(campaign, given_up)
+                    self._finish(campaign, out_of_reach)
+                    if since_checkpoint >= self.STATE_EVERY:
+                        since_checkpoint = 0
+                        self._checkpoint()
         finally:
             sessions_pool.close()
             calls_pool.close()
             client.stop()
             client.close()
-        if settings.discovery and not failures and all(map(self._list_complete, settings.sdk_app_ids)):
-            for kept in (marks, self._loaded, self._pending):
+        if (
+            settings.discovery
+            and not failures
+            and not list_failures
+            and all(map(self._list_complete, settings.sdk_app_ids))
+        ):
+            for kept in (marks, self._loaded, self._pending, self._changing, self._ends):
                 forget_unlisted(kept, listed_now, settings.sdk_app_ids)
         self.save_progress()
-        self._tell_given_up(given_up, windows.oldest(now, settings.start_date))
-        self.logger.info("Done: %d call record(s) emitted; %s", emitted, progress.line())
-        if failures:
-            raise SyncFailedError(failures.summary(progress.total, "campaign call batch(es) were not read"))
+        self._tell(out_of_reach, twice, reach, settings)
+        not_loaded = "; ".join(f"{n} {reason}" for reason, n in sorted(why.items()) if n)
+        self.logger.info(
+            "Done: %d call record(s) emitted%s; %s",
+            emitted,
+            f"; not loaded: {not_loaded}" if not_loaded else "",
+            progress.line(),
+        )
+        summaries = [
+            *([failures.summary(asked_in_all, "call(s) were not loaded (kept pending)")] if failures else []),
+            *(
+                [list_failures.summary(campaigns_seen, "campaign session list(s) were not read")]
+                if list_failures
+                else []
+            ),
+        ]
+        if summaries:
+            raise SyncFailedError("; ".join(summaries))
+
+    @staticmethod
+    def _beyond_reach(campaign: CampaignCalls, session: str, reach: int, today: int) -> bool:
+        """A pending session that can no longer be read: its campaign ended before the reach, or it has
+        been pending longer than the reach. It is then named once and not asked for again."""
+        first = campaign.pending.get(session)
+        ended_before = campaign.end is not None and campaign.end < reach
+        if first is None or not (ended_before or first < today - REACH_DAYS):
+            return False
+        campaign.pending.pop(session)
+        campaign.loaded.add(cdr.session_hash(session))
+        campaign.out_of_reach.append(session)
+        return True
 
     def _noted(self, campaign: CampaignCalls, record: dict[str, Any]) -> None:
         session = record["SessionId"]
+        campaign.pending.pop(session, None)
+        campaign.loaded.add(cdr.session_hash(session))
         if cdr.final(record):
-            campaign.loaded.add(cdr.session_hash(session))
-            campaign.pending.pop(session, None)
-        else:  # loaded as it is now; asked for again next time
-            self._retry(campaign, session, later=True)
+            campaign.changing.pop(session, None)
+        else:  # loaded as it is now; read again next time
+            self._read_again(campaign, session)
 
-    def _retry(self, campaign: CampaignCalls, session: str, *, later: bool, most: int = MAX_TRIES) -> None:
-        tries = campaign.pending.get(session, 0) + 1
-        if later and tries < most:
-            campaign.pending[session] = tries
-        else:
-            campaign.pending.pop(session, None)
-            campaign.loaded.add(cdr.session_hash(session))  # not asked for again
-            campaign.given_up.append(session)
+    @staticmethod
+    def _read_again(campaign: CampaignCalls, session: str) -> None:
+        tries = campaign.changing.get(session, 0) + 1
+        if tries < MAX_TRIES:
+            campaign.changing[session] = tries
+        else:  # kept as last loaded
+            campaign.changing.pop(session, None)
 
-    def _finish(self, campaign: CampaignCalls, given_up: list[CampaignCalls]) -> None:
+    def _finish(self, campaign: CampaignCalls, out_of_reach: list[CampaignCalls]) -> None:
         """Every batch of the campaign is done: keep what the next sync needs to know."""
         app, cid = campaign.sdk_app_id, campaign.campaign_id
-        if campaign.given_up:
-            given_up.append(campaign)
-        self._pending.setdefault(app, {}).pop(cid, None)
-        if campaign.pending:
-            self._pending[app][cid] = campaign.pending
+        if campaign.out_of_reach:
+            out_of_reach.append(campaign)
+        for kept, value in ((self._pending, campaign.pending), (self._changing, campaign.changing)):
+            kept.setdefault(app, {}).pop(cid, None)
+            if value:
+                kept[app][cid] = value
+        self._ends.setdefault(app, {}).pop(cid, None)
+        if campaign.end is not None and campaign.pending:
+            self._ends[app][cid] = campaign.end
         loaded = self._loaded.setdefault(app, {})
-        if campaign.terminal and not campaign.pending and not campaign.failed:
+        if campaign.terminal and not campaign.pending and not campaign.changing and not campaign.failed:
             loaded.pop(cid, None)  # it will never call again: nothing to tell apart any more
         elif campaign.loaded:
             loaded[cid] = idset.encode(campaign.loaded)
@@ -264,20 +385,36 @@ class PredictiveDialingCallsStream(CCCStream):
         doing: str,
         *,
         gone_if_said: bool = False,
+        calls: int = 0,
     ) -> None:
         campaign.failed = True
-        self._campaign_failed(campaign.campaign_id, error, failures, doing, gone_if_said=gone_if_said)
+        self._campaign_failed(campaign.campaign_id, error, failures, doing, gone_if_said=gone_if_said, count=calls)
 
-    def _tell_given_up(self, campaigns: list[CampaignCalls], oldest: int) -> None:
-        sessions = [(c.campaign_id, s) for c in campaigns for s in c.given_up]
-        if not sessions:
-            return
-        shown = ", ".join(f"{s} (campaign {cid})" for cid, s in sessions[:10])
-        self.logger.warning(
-            "%d session(s) have no final call record DescribeTelCdr can read (calls before %s are out of its "
-            "reach or start_date; others never got one): not loaded: %s%s",
-            len(sessions),
-            time.strftime("%Y-%m-%d", time.gmtime(oldest)),
-            shown,
-            " …" if len(sessions) > 10 else "",
-        )
+    def _tell(
+        self, campaigns: list[CampaignCalls], twice: list[tuple[str, int]], reach: int, settings: Settings
+    ) -> None:
+        sessions = [(c.campaign_id, s) for c in campaigns for s in c.out_of_reach]
+        if sessions:
+            shown = ", ".join(f"{s} (campaign {cid})" for cid, s in sessions[:10])
+            self.logger.warning(
+                "%d session(s) have no call record DescribeTelCdr can still read (their calls were before %s, "
+                "beyond its 180 days): not loaded, and not asked for again: %s%s",
+                len(sessions),
+                time.strftime("%Y-%m-%d", time.gmtime(reach)),
+                shown,
+                " …" if len(sessions) > 10 else "",
+            )
+        if twice:
+            shown = ", ".join(f"{s} (again under campaign {cid})" for s, cid in twice[:10])
+            self.logger.warning(
+                "%d session(s) were listed under two campaigns: each call is loaded once, with the first "
+                "campaign: %s%s",
+                len(twice),
+                shown,
+                " …" if len(twice) > 10 else "",
+            )
+        if settings.start_date is not None and settings.start_date.timestamp() > time.time():
+            self.logger.warning(
+                "start_date (%s) is in the future: no call record is read; the sessions found are kept pending",
+                settings.start_date.isoformat(),
+            )

@@ -10,12 +10,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from tap_ccc_campaign import activity, idset
+from tap_ccc_campaign import activity, cdr, idset
 from tap_ccc_campaign.client import CCCClient
 from tap_ccc_campaign.concurrency import OrderedPool
 from tap_ccc_campaign.config import Settings
 from tap_ccc_campaign.errors import FatalRunError, SyncFailedError
 from tap_ccc_campaign.failures import Failures
+from tap_ccc_campaign.idmap import IdSet
 from tap_ccc_campaign.progress import Progress
 from tap_ccc_campaign.schema import RecordChecker
 from tap_ccc_campaign.session_lists import read_sessions
@@ -50,6 +51,7 @@ class PredictiveDialingSessionsStream(CCCStream):
     name = "predictive_dialing_sessions"
     primary_keys = ("SdkAppId", "CampaignId", "SessionId")
     selected_by_default = False  # select it (Meltano: select) to load the sessions
+    STATE_EVERY = 10_000  # sessions between two STATE messages, at the end of a campaign's list
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,7 +74,9 @@ class PredictiveDialingSessionsStream(CCCStream):
             window=settings.workers * 2,
         )
         failures = Failures()
-        emitted = campaigns = 0
+        emitted = campaigns = checkpointed = 0
+        seen: defaultdict[int, IdSet] = defaultdict(IdSet)  # session ids emitted this run, per app
+        twice: list[tuple[str, int]] = []  # (session id, the campaign it was listed under again)
 
         def to_list() -> Iterator[Listed]:
             for sdk_app_id, entry in self._configured(settings, client):
@@ -94,10 +98,18 @@ class PredictiveDialingSessionsStream(CCCStream):
                     record = {"SdkAppId": sdk_app_id, "CampaignId": campaign_id, "SessionId": session_id}
                     if problems := checker.violations(record):
                         raise FatalRunError(f"campaign {campaign_id}: a session id the schema refuses: {problems[0]}")
+                    hashed = cdr.session_hash(session_id)
+                    if hashed in seen[sdk_app_id]:  # a SessionId is one call: it has one row
+                        twice.append((session_id, campaign_id))
+                        continue
+                    seen[sdk_app_id].add(hashed)
                     yield record
                     emitted += 1
                 campaigns += 1
                 marks[sdk_app_id][campaign_id] = mark  # only once all its sessions were written
+                if emitted - checkpointed >= self.STATE_EVERY:
+                    checkpointed = emitted
+                    self._checkpoint()
         finally:
             pool.close()
             client.stop()
@@ -105,6 +117,13 @@ class PredictiveDialingSessionsStream(CCCStream):
         if settings.discovery and not failures and all(map(self._list_complete, settings.sdk_app_ids)):
             forget_unlisted(marks, listed_now, settings.sdk_app_ids)
         self.save_progress()
+        if twice:
+            self.logger.warning(
+                "%d session(s) were listed under two campaigns: each is loaded once, with the first campaign: %s%s",
+                len(twice),
+                ", ".join(f"{s} (again under campaign {cid})" for s, cid in twice[:10]),
+                " …" if len(twice) > 10 else "",
+            )
         self.logger.info(
             "Done: %d session(s) of %d campaign(s) listed; %d campaign(s) could not have new ones; %s",
             emitted,
