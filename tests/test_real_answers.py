@@ -220,3 +220,27 @@ def test_sessions_and_calls_checkpoint_as_they_go_and_a_resumed_run_reads_only_t
     again = {r["SessionId"] for r in rows(resumed, stream)}
     assert done | again == {s for _, s in every_session(store)}
     assert len(done & again) < len(done)  # what the checkpoint holds is not read again
+
+
+def test_the_summary_counts_against_the_right_totals_and_names_each_campaign_once(start_emulator, caplog):
+    store = CampaignStore(count=6, callees=60, history_days=60, seed=5)
+    emulator = start_emulator(store=store, rate_limit=None, faults=FaultPlan(actions={"DescribeTelCdr": "dberror"}))
+    with pytest.raises(SyncFailedError) as caught:
+        sync_in_process(discovery(emulator, max_attempts=1), streams=[CALLS])
+    sessions = sum(len(store.sessions(cid)) for cid in store.ids())
+    ids = [cid for cid in store.ids() if store.sessions(cid)]
+    assert str(caught.value).startswith(
+        f"predictive_dialing_calls: {sessions} of {sessions} call(s) were not loaded (kept pending): "
+        f"InternalError.DBError x{sessions} (campaign {', '.join(map(str, ids))}), e.g."
+    )
+
+
+def test_the_campaigns_done_line_counts_each_outcome(start_emulator, caplog):
+    store = CampaignStore(count=20)
+    emulator = start_emulator(store=store, rate_limit=None)
+    state = states(sync_in_process(discovery(emulator)))[-1]
+    store.delete(2570)
+    with caplog.at_level(logging.INFO):
+        sync_in_process(discovery(emulator), state=state)
+    done = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("Done: "))
+    assert ", 1 as not found, 0 failed" in done

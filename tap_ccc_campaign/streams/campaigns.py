@@ -132,6 +132,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
         several_apps = len(settings.sdk_app_ids) > 1
         unanswered = 0  # campaigns in a row that failed before the API ever answered
         error: BaseException | None = None
+        unconfirmed: list[Campaign] = []  # loaded before, not in this sync's complete list: read to know
         try:
             with metrics.http_request_counter(self.name, endpoint=client.api_url) as requests_made:
                 campaigns = self._campaigns(settings, client, listings, progress, last_sync, ledger, cycle)
@@ -185,7 +186,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
             last_sync["emitted"],
             last_sync["skipped_unchanged"],
             last_sync["skipped_emitted_before"],
-            progress.done - last_sync["emitted"] - failures.count,
+            sum(len(ledger.missing[app]) for app in settings.sdk_app_ids),
             failures.count,
             f", {list_calls} list call(s)" if settings.discovery else "",
             progress.line(),
@@ -193,7 +194,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
         if failures:
             if isinstance(error, TransportError) and not client.answered.is_set():
                 raise unreachable(settings, error)
-            raise SyncFailedError(failures.summary(progress.done))
+            raise SyncFailedError(failures.summary(progress.done + len(unconfirmed)))
 
     def _deletions(
         self, settings: Settings, ledger: Ledger, last_sync: dict[str, Any], failures: Failures
