@@ -116,3 +116,37 @@ def test_a_warehouse_loaded_before_the_widths_is_migrated_in_place_and_keeps_loa
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as db:
         loaded = [row[0] for row in db.execute(f"select campaignid from ccc.{STREAM} order by 1").fetchall()]
     assert loaded == list(store.ids())
+
+
+def test_every_stream_loads_twice_with_the_loaders_default_settings(target_duckdb, tmp_path, start_emulator):
+    from tests.helpers import sync_in_process, tap_config
+
+    store = CampaignStore(count=15, callees=10, history_days=60, seed=4)
+    emulator = start_emulator(store=store, rate_limit=None)
+    config = tap_config(emulator, requests_per_second=1000)
+    del config["campaign_ids"]
+    streams = ["predictive_dialing_campaigns", "predictive_dialing_campaign_progress"]
+    streams += ["predictive_dialing_sessions", "predictive_dialing_calls"]
+    loader = {"filepath": str(tmp_path / "w.duckdb"), "default_target_schema": "ccc"}  # add_metadata_columns: false
+    (tmp_path / "loader.json").write_text(json.dumps(loader))
+    state = None
+    for _ in range(2):
+        messages = sync_in_process(config, state=state, streams=streams)
+        state = [m["value"] for m in messages if m["type"] == "STATE"][-1]
+        done = subprocess.run(
+            [str(target_duckdb), "--config", str(tmp_path / "loader.json")],
+            input="\n".join(json.dumps(m, ensure_ascii=False) for m in messages) + "\n",
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+    sessions = {s for cid in store.ids() for s in store.sessions(cid)}
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as db:
+        got = dict(db.execute('select "SessionId", "CampaignId" from ccc.predictive_dialing_sessions').fetchall())
+        calls = db.execute("select count(*) from ccc.predictive_dialing_calls").fetchone()[0]
+        campaigns = db.execute("select count(*) from ccc.predictive_dialing_campaigns").fetchone()[0]
+    assert set(got) == sessions
+    assert calls == len(sessions)
+    assert campaigns == store.count
