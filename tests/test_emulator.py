@@ -279,3 +279,14 @@ def test_each_app_answers_for_its_own_campaigns(start_emulator):
     assert error_code(
         post(emulator, "DescribePredictiveDialingCampaigns", {"SdkAppId": 7, "PageSize": 10, "PageNumber": 0})
     ) == ("InvalidParameterValue.InstanceNotExist")
+
+
+def test_the_command_line_sets_action_faults_and_the_answers_encoding():
+    from ccc_emulator.cli import build, parser
+
+    emulator = build(parser().parse_args(["--fault-action", "DescribeTelCdr=notjson", "--encoding", "none"])).start()
+    try:
+        assert dict(emulator.faults.actions) == {"DescribeTelCdr": "notjson"}
+        assert emulator.encoding is None
+    finally:
+        emulator.stop()

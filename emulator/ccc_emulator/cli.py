@@ -83,6 +83,20 @@ def parser() -> argparse.ArgumentParser:
         help="inject KIND on every attempt for this CampaignId",
     )
     p.add_argument(
+        "--fault-action",
+        type=_pair,
+        action="append",
+        default=[],
+        metavar="ACTION=KIND",
+        help="inject KIND on every attempt of this action (e.g. DescribeTelCdr=notjson)",
+    )
+    p.add_argument(
+        "--encoding",
+        choices=["gzip", "deflate", "none"],
+        default="gzip",
+        help="compress answers this way when the client accepts it (default gzip)",
+    )
+    p.add_argument(
         "--max-consecutive-faults",
         type=int,
         default=2,
@@ -101,6 +115,7 @@ def build(args: argparse.Namespace) -> Emulator:
         seed=args.seed,
         max_consecutive=args.max_consecutive_faults,
         persistent={int(cid): kind for cid, kind in args.fault_campaign},
+        actions=dict(args.fault_action),
         extra_field=args.extra_field,
         slow_seconds=args.slow_seconds,
     )
@@ -127,6 +142,7 @@ def build(args: argparse.Namespace) -> Emulator:
         rate_limit=args.rate_limit or None,
         latency=args.latency_ms / 1000,
         faults=faults,
+        encoding=None if args.encoding == "none" else args.encoding,
     )
 
 
