@@ -244,3 +244,16 @@ def test_the_campaigns_done_line_counts_each_outcome(start_emulator, caplog):
         sync_in_process(discovery(emulator), state=state)
     done = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("Done: "))
     assert ", 1 as not found, 0 failed" in done
+
+
+def test_a_session_id_the_schema_refuses_is_named_and_the_other_sessions_and_streams_still_load(recent):
+    store, emulator = recent
+    odd = next(cid for cid in store.ids() if store.sessions(cid))
+    store.also_listed[odd] = [""]
+    out: list[dict] = []
+    with pytest.raises(
+        SyncFailedError, match=rf"^predictive_dialing_sessions: .*invalid session id x1 \(campaign {odd}\)"
+    ):
+        sync_in_process(discovery(emulator), sink=out, streams=[CAMPAIGNS, SESSIONS])
+    assert {r["SessionId"] for r in rows(out, SESSIONS)} == {s for _, s in every_session(store)} - {""}
+    assert len(rows(out, CAMPAIGNS)) == store.count

@@ -14,7 +14,7 @@ from tap_ccc_campaign import activity, cdr, idset
 from tap_ccc_campaign.client import CCCClient
 from tap_ccc_campaign.concurrency import OrderedPool
 from tap_ccc_campaign.config import Settings
-from tap_ccc_campaign.errors import FatalRunError, SyncFailedError
+from tap_ccc_campaign.errors import SyncFailedError
 from tap_ccc_campaign.failures import Failures
 from tap_ccc_campaign.idmap import IdSet
 from tap_ccc_campaign.progress import Progress
@@ -96,10 +96,14 @@ class PredictiveDialingSessionsStream(CCCStream):
                 if error is not None:
                     self._campaign_failed(campaign_id, error, failures, "listing the sessions", gone_if_said=True)
                     continue
+                refused = False
                 for session_id in future.result():
                     record = {"SdkAppId": sdk_app_id, "CampaignId": campaign_id, "SessionId": session_id}
                     if problems := checker.violations(record):
-                        raise FatalRunError(f"campaign {campaign_id}: a session id the schema refuses: {problems[0]}")
+                        detail = f"campaign {campaign_id}: a session id the schema refuses: {problems[0]}"
+                        failures.add(str(campaign_id), "invalid session id", detail)
+                        refused = True
+                        continue
                     hashed = cdr.session_hash(session_id)
                     if hashed in seen[sdk_app_id]:  # a SessionId is one call: it has one row
                         twice.append((session_id, campaign_id))
@@ -108,7 +112,8 @@ class PredictiveDialingSessionsStream(CCCStream):
                     yield record
                     emitted += 1
                 campaigns += 1
-                marks[sdk_app_id][campaign_id] = mark  # only once all its sessions were written
+                if not refused:  # only once all its sessions were written: else listed again next time
+                    marks[sdk_app_id][campaign_id] = mark
                 if emitted - checkpointed >= self.STATE_EVERY:
                     checkpointed = emitted
                     self._checkpoint()
