@@ -11,6 +11,6 @@ stamp=.venv/.installed
 inputs=$(cat pyproject.toml emulator/pyproject.toml requirements-dev.txt | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$inputs" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[test]" -e ./emulator -r requirements-dev.txt
+  .venv/bin/python -m pip install --quiet -e ".[test]" -e "./emulator[testing]" -r requirements-dev.txt
   echo "$inputs" > "$stamp"
 fi

@@ -290,3 +290,12 @@ def test_the_command_line_sets_action_faults_and_the_answers_encoding():
         assert emulator.encoding is None
     finally:
         emulator.stop()
+
+
+def test_the_emulator_stands_alone_without_the_taps_code():
+    import subprocess
+    import sys
+
+    probe = "import sys, ccc_emulator.server, ccc_emulator.cli; print(sorted(m for m in sys.modules if m.startswith('tap_ccc')))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -1,14 +1,24 @@
-"""TC3-HMAC-SHA256 verification, answering with the codes Tencent uses."""
+"""TC3-HMAC-SHA256 verification, answering with the codes Tencent uses.
+
+Its own implementation, not the tap's: the canonical request and string to sign are built here
+from Tencent's documented steps, and the key derivation and signature come from the official SDK
+(``tencentcloud.common.sign.Sign.sign_tc3``). A signing bug in the tap then fails against it.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tencentcloud.common.sign import Sign
+
 from ccc_emulator.protocol import ApiError
-from tap_ccc_campaign import signer
+
+SIGNED_HEADERS = "content-type;host"
 
 MAX_CLOCK_SKEW = 300
 _AUTHORIZATION = re.compile(
@@ -53,21 +63,32 @@ def verify(request: SignedRequest, credentials: Mapping[str, Credential], now: f
     credential = credentials.get(match["id"])
     if credential is None:
         raise ApiError("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure it exists.")
-    if match["signed"] != signer.SIGNED_HEADERS or match["service"] != service:
+    if match["signed"] != SIGNED_HEADERS or match["service"] != service:
         raise ApiError("AuthFailure.SignatureFailure", "The provided credentials could not be validated.")
     if credential.token is not None and request.headers.get("x-tc-token") != credential.token:
         raise ApiError("AuthFailure.TokenFailure", "The session token is invalid or does not match the SecretId.")
     payload = request.body
     if request.headers.get("x-tc-content-sha256") == "UNSIGNED-PAYLOAD":
         payload = b"UNSIGNED-PAYLOAD"
-    canonical = signer.canonical_request(
-        method=request.method,
-        host=request.headers.get("host", ""),
-        body=payload,
-        content_type=request.headers.get("content-type", ""),
-        query=request.query,
+    canonical = "\n".join(
+        [
+            request.method,
+            "/",
+            request.query,
+            f"content-type:{request.headers.get('content-type', '')}\nhost:{request.headers.get('host', '')}\n",
+            SIGNED_HEADERS,
+            hashlib.sha256(payload).hexdigest(),
+        ]
     )
-    to_sign = signer.string_to_sign(canonical, timestamp, service)
-    expected = signer.signature(credential.secret_key, to_sign, timestamp, service)
-    if match["date"] != signer.utc_date(timestamp) or not hmac.compare_digest(expected, match["sig"]):
+    date = time.strftime("%Y-%m-%d", time.gmtime(timestamp))
+    to_sign = "\n".join(
+        [
+            "TC3-HMAC-SHA256",
+            str(timestamp),
+            f"{date}/{service}/tc3_request",
+            hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+        ]
+    )
+    expected = Sign.sign_tc3(credential.secret_key, date, service, to_sign)
+    if match["date"] != date or not hmac.compare_digest(expected, match["sig"]):
         raise ApiError("AuthFailure.SignatureFailure", "The provided credentials could not be validated.")
