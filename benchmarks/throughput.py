@@ -43,7 +43,7 @@ DEMO_ID, DEMO_KEY = "AKIDccc-emulator-demo-000000000000", "ccc-emulator-demo-sec
 BASELINE = textwrap.dedent(
     f"""
     import json, sys, time, requests
-    from tap_ccc_campaign.signer import Credentials, TC3Auth
+    from tap_ccc_campaign.api.signer import Credentials, TC3Auth
     url, ids = sys.argv[1], json.loads(sys.argv[2])
     auth, session = TC3Auth(Credentials({DEMO_ID!r}, {DEMO_KEY!r}), "ccc"), requests.Session()
     for cid in ids:

@@ -17,18 +17,19 @@ import click
 from singer_sdk import Stream, Tap
 from singer_sdk.helpers.capabilities import PluginCapabilities, TapCapabilities
 
-from tap_ccc_campaign import config, state
+from tap_ccc_campaign.config import settings_schema
 from tap_ccc_campaign.errors import ConfigError, SyncFailedError, SyncInterrupted, TapError
-from tap_ccc_campaign.failures import StreamFailures
-from tap_ccc_campaign.output import Writer
-from tap_ccc_campaign.schema import load_schema
-from tap_ccc_campaign.spool import Spool
+from tap_ccc_campaign.run.failures import StreamFailures
+from tap_ccc_campaign.run.output import Writer
+from tap_ccc_campaign.run.spool import Spool
+from tap_ccc_campaign.state import state_file
 from tap_ccc_campaign.streams import (
     PredictiveDialingCallsStream,
     PredictiveDialingCampaignProgressStream,
     PredictiveDialingCampaignsStream,
     PredictiveDialingSessionsStream,
 )
+from tap_ccc_campaign.validation import load_schema
 
 ENV_PREFIX = "TAP_CCC_CAMPAIGN_"
 
@@ -38,7 +39,7 @@ class TapCCCCampaign(Tap):
 
     name = "tap-ccc-campaign"
     package_name = "tap-ccc-campaign"
-    config_jsonschema = config.SCHEMA
+    config_jsonschema = settings_schema.SCHEMA
     message_writer_class = Writer
     capabilities = (
         TapCapabilities.CATALOG,
@@ -56,7 +57,7 @@ class TapCCCCampaign(Tap):
             super().__init__(parse_env_config=parse_env_config, **kwargs)
         except (ValueError, TypeError):
             # singer-sdk's reading of TAP_CCC_CAMPAIGN_* variables failed: name the variable.
-            problems = config.environment_errors(self.full_settings_schema(), ENV_PREFIX, os.environ)
+            problems = settings_schema.environment_errors(self.full_settings_schema(), ENV_PREFIX, os.environ)
             if parse_env_config and problems:
                 raise ConfigError("invalid config: " + "; ".join(problems)) from None
             raise
@@ -73,12 +74,12 @@ class TapCCCCampaign(Tap):
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         # Fill credentials the way Tencent's tools do before judging the config.
-        self._config = config.resolved(self._config, os.environ)
+        self._config = settings_schema.resolved(self._config, os.environ)
         schema = self.full_settings_schema()
-        errors = config.config_errors(self._config, schema)
+        errors = settings_schema.config_errors(self._config, schema)
         if errors and raise_errors:
             raise ConfigError("invalid config: " + "; ".join(errors))
-        for warning in config.unknown_settings(self._config, schema):
+        for warning in settings_schema.unknown_settings(self._config, schema):
             self.logger.warning("%s", warning)
         return errors
 
@@ -95,7 +96,7 @@ class TapCCCCampaign(Tap):
         self.mapper.register_raw_streams_from_catalog(catalog)
 
     def load_state(self, state_input: dict[str, Any]) -> None:
-        usable, dropped = state.cleaned(state_input)
+        usable, dropped = state_file.cleaned(state_input)
         for problem in dropped:
             self.logger.warning("The state given: %s; that part is dropped, the rest is kept.", problem)
         super().load_state(usable)
@@ -121,7 +122,7 @@ class TapCCCCampaign(Tap):
     def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> Any:
         for path in value:
             if path != "ENV":
-                config.read_config_file(path)  # one line naming the file, instead of a traceback
+                settings_schema.read_config_file(path)  # one line naming the file, instead of a traceback
         return super().cb_config(ctx, param, value)
 
     @classmethod
@@ -158,7 +159,7 @@ def _read_state(stream: IO[str]) -> dict[str, Any]:
         text = stream.read()
     except UnicodeDecodeError:
         raise ConfigError(f"--state {name}: not UTF-8 text") from None
-    return state.parse(text, f"--state {name}")
+    return state_file.parse(text, f"--state {name}")
 
 
 def main() -> None:

@@ -6,20 +6,20 @@ from collections import defaultdict
 
 import pytest
 
-from tap_ccc_campaign import throttle
+from tap_ccc_campaign.api import pacing
 
 
 @pytest.fixture
 def sends(monkeypatch) -> dict[int, list[float]]:
     """Send times of every request, keyed by the pacer (one per action) that let it go."""
     stamps: dict[int, list[float]] = defaultdict(list)
-    original = throttle.Slot.sent
+    original = pacing.Slot.sent
 
-    def record(slot: throttle.Slot) -> None:
+    def record(slot: pacing.Slot) -> None:
         original(slot)
         stamps[id(slot._limiter)].append(slot.sent_at)
 
-    monkeypatch.setattr(throttle.Slot, "sent", record)
+    monkeypatch.setattr(pacing.Slot, "sent", record)
     return stamps
 
 

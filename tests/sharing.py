@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ccc_emulator.ratelimit import TrailingWindow
 
-from tap_ccc_campaign.throttle import Pacer, Slot
+from tap_ccc_campaign.api.pacing import Pacer, Slot
 
 STEP = 0.001
 

@@ -13,10 +13,10 @@ from ccc_emulator.faults import FaultPlan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tap_ccc_campaign.client import CCCClient, RetryPolicy, parse_response
+from tap_ccc_campaign.api.client import CCCClient, RetryPolicy, parse_response
+from tap_ccc_campaign.api.pacing import Pacers
+from tap_ccc_campaign.api.signer import Credentials
 from tap_ccc_campaign.errors import APIError, TapError, TransportError
-from tap_ccc_campaign.signer import Credentials
-from tap_ccc_campaign.throttle import Pacers
 
 
 def make_client(

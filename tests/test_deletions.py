@@ -8,9 +8,9 @@ import random
 import pytest
 from ccc_emulator.data import CampaignStore
 
-from tap_ccc_campaign import idset
-from tap_ccc_campaign.deletions import Ledger
 from tap_ccc_campaign.errors import SyncFailedError
+from tap_ccc_campaign.state import encoding
+from tap_ccc_campaign.state.ledger import Ledger
 from tests.helpers import STREAM, sync_in_process, tap_config
 
 
@@ -32,7 +32,7 @@ def run(emulator, state=None, **overrides):
 
 
 def loaded(state, app=1400000000):
-    return set(idset.decode_map(state["bookmarks"][STREAM]["loaded"][str(app)]))
+    return set(encoding.decode_map(state["bookmarks"][STREAM]["loaded"][str(app)]))
 
 
 def move_the_world(store: CampaignStore) -> tuple[list[int], list[int], list[int]]:
@@ -154,7 +154,7 @@ def test_the_state_remembering_50000_campaigns_stays_under_1_mb():
     size = len(json.dumps({"bookmarks": {STREAM: {"loaded": loaded_state}}}))
     print(f"state for 50,000 campaigns: {size:,} bytes")
     assert size < 1_000_000
-    assert idset.decode_map(loaded_state["1400000000"]) == prints
+    assert encoding.decode_map(loaded_state["1400000000"]) == prints
 
 
 def marked(records):

@@ -18,7 +18,7 @@ from ccc_emulator.data import CampaignStore
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tap_ccc_campaign.schema import load_schema
+from tap_ccc_campaign.validation import load_schema
 from tests.meltano import meltano, plugin_executable
 
 pytestmark = pytest.mark.slow

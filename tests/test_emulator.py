@@ -14,7 +14,7 @@ from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
 from tencentcloud.ccc.v20200210 import models
 
-from tap_ccc_campaign import signer
+from tap_ccc_campaign.api import signer
 
 
 def post(

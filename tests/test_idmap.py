@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tap_ccc_campaign.idmap import IdMap, IdSet
+from tap_ccc_campaign.state.ids import IdMap, IdSet
 
 pairs = st.lists(st.tuples(st.integers(1, 2**40), st.integers(0, 2**32 - 1)), max_size=300)
 

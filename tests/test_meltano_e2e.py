@@ -11,8 +11,8 @@ import pytest
 import yaml
 from ccc_emulator.data import CampaignStore
 
-from tap_ccc_campaign import cdr
-from tap_ccc_campaign.schema import load_schema
+from tap_ccc_campaign.api import cdr
+from tap_ccc_campaign.validation import load_schema
 from tests import postgres
 from tests.dbt_models import (
     PERFORMANCE_QUERY,

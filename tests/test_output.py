@@ -8,7 +8,7 @@ import pytest
 from singer_sdk.singerlib import RecordMessage, StateMessage
 
 from tap_ccc_campaign.errors import TargetGone
-from tap_ccc_campaign.output import Writer
+from tap_ccc_campaign.run.output import Writer
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from tap_ccc_campaign.progress import Progress
+from tap_ccc_campaign.run.progress_log import Progress
 
 
 class FakeClock:

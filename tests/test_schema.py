@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tap_ccc_campaign.schema import RecordChecker, Violation, load_schema
+from tap_ccc_campaign.validation import RecordChecker, Violation, load_schema
 
 VALID = {
     "SdkAppId": 1400000000, "CampaignId": 2569, "Name": "x", "CallOrder": 0, "SkillGroupId": 1, "IVRId": 2,

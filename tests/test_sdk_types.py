@@ -8,8 +8,8 @@ import logging
 import pytest
 from ccc_emulator.data import CampaignStore
 
-from tap_ccc_campaign import cdr
-from tap_ccc_campaign.schema import RecordChecker, load_schema
+from tap_ccc_campaign.api import cdr
+from tap_ccc_campaign.validation import RecordChecker, load_schema
 from tests.sdk_models import Declared, fields, mismatches, sample
 
 KEYS = {"SdkAppId": 1400000000, "CampaignId": 2569}

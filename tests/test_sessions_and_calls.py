@@ -11,7 +11,7 @@ import pytest
 from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
 
-from tap_ccc_campaign import cdr, windows
+from tap_ccc_campaign.api import cdr, windows
 from tap_ccc_campaign.streams.sessions import decode_marks
 from tests.helpers import sync_in_process, tap_config
 

@@ -17,7 +17,7 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.common.sign import Sign
 
-from tap_ccc_campaign import signer
+from tap_ccc_campaign.api import signer
 
 # The known-answer vector of ../shared/reference/API-FACTS.md.
 SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from tap_ccc_campaign.spool import Spool
+from tap_ccc_campaign.run.spool import Spool
 
 
 def test_a_list_kept_as_it_is_read_replays_whole_while_values_are_kept_meanwhile():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import random
 
-from tap_ccc_campaign import cdr, idset
+from tap_ccc_campaign.api import cdr
+from tap_ccc_campaign.state import encoding
 
 
 def test_the_state_of_all_four_streams_for_50000_campaigns_stays_under_2_mb():
@@ -19,15 +20,15 @@ def test_the_state_of_all_four_streams_for_50000_campaigns_stays_under_2_mb():
     marks = {cid: rng.getrandbits(24) << 3 | rng.choice((1, 2, 3, 4)) for cid in ids}
     active = rng.sample(ids, 2_500)
     loaded_calls = {
-        str(cid): idset.encode({cdr.session_hash(f"{cid}-{n}-{rng.random()}") for n in range(40)}) for cid in active
+        str(cid): encoding.encode({cdr.session_hash(f"{cid}-{n}-{rng.random()}") for n in range(40)}) for cid in active
     }
     app = "1400000000"
     state = {
         "bookmarks": {
-            "predictive_dialing_campaigns": {"loaded": {app: idset.encode_map(prints)}},
-            "predictive_dialing_sessions": {"marks": {app: idset.encode_map(marks)}},
+            "predictive_dialing_campaigns": {"loaded": {app: encoding.encode_map(prints)}},
+            "predictive_dialing_sessions": {"marks": {app: encoding.encode_map(marks)}},
             "predictive_dialing_calls": {
-                "marks": {app: idset.encode_map(marks)},
+                "marks": {app: encoding.encode_map(marks)},
                 "loaded": {app: loaded_calls},
                 "pending": {},
             },

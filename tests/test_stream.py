@@ -10,7 +10,7 @@ from ccc_emulator.faults import FaultPlan
 from jsonschema import Draft7Validator
 
 from tap_ccc_campaign.errors import ConfigError, FatalRunError, SyncFailedError, TapError
-from tap_ccc_campaign.schema import load_schema
+from tap_ccc_campaign.validation import load_schema
 from tests.helpers import STREAM, sync_in_process, tap_config
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tap_ccc_campaign.throttle import (
+from tap_ccc_campaign.api.pacing import (
     DECREASE,
     FLOOR_RATE,
     INCREASE_PER_SECOND,

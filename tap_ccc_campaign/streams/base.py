@@ -10,9 +10,11 @@ from typing import Any
 
 from singer_sdk import Stream, Tap, metrics
 
-from tap_ccc_campaign.client import CallResult, CCCClient, RetryPolicy
-from tap_ccc_campaign.config import Settings
-from tap_ccc_campaign.discovery import Listing
+from tap_ccc_campaign.api.campaign_list import Listing
+from tap_ccc_campaign.api.client import CallResult, CCCClient, RetryPolicy
+from tap_ccc_campaign.api.pacing import Pacers
+from tap_ccc_campaign.api.transport import redact_url
+from tap_ccc_campaign.config.settings_schema import Settings
 from tap_ccc_campaign.errors import (
     APIError,
     Disposition,
@@ -22,12 +24,10 @@ from tap_ccc_campaign.errors import (
     TapError,
     TransportError,
 )
-from tap_ccc_campaign.failures import Failures, StreamFailures
-from tap_ccc_campaign.output import Writer
-from tap_ccc_campaign.progress import Progress
-from tap_ccc_campaign.spool import Spool
-from tap_ccc_campaign.throttle import Pacers
-from tap_ccc_campaign.transport import redact_url
+from tap_ccc_campaign.run.failures import Failures, StreamFailures
+from tap_ccc_campaign.run.output import Writer
+from tap_ccc_campaign.run.progress_log import Progress
+from tap_ccc_campaign.run.spool import Spool
 
 
 class CCCStream(Stream):

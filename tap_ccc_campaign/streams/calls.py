@@ -24,17 +24,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tap_ccc_campaign import activity, cdr, idset, windows
-from tap_ccc_campaign.client import CALLS_PAGE_SIZE, CCCClient
-from tap_ccc_campaign.concurrency import OrderedPool
-from tap_ccc_campaign.config import Settings
+from tap_ccc_campaign.api import cdr, windows
+from tap_ccc_campaign.api.client import CALLS_PAGE_SIZE, CCCClient
+from tap_ccc_campaign.config.settings_schema import Settings
 from tap_ccc_campaign.errors import SyncFailedError, TapError, TransportError
-from tap_ccc_campaign.failures import Failures
-from tap_ccc_campaign.idmap import IdSet
-from tap_ccc_campaign.progress import Progress
-from tap_ccc_campaign.schema import RecordChecker
+from tap_ccc_campaign.run.failures import Failures
+from tap_ccc_campaign.run.pool import OrderedPool
+from tap_ccc_campaign.run.progress_log import Progress
+from tap_ccc_campaign.state import activity, encoding
+from tap_ccc_campaign.state.ids import IdSet
 from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted
 from tap_ccc_campaign.streams.sessions import decode_marks, encode_marks, sessions_of
+from tap_ccc_campaign.validation import RecordChecker
 
 # Syncs in a row a loaded call is read again while its record can still change (ASR text being
 # made) before it is kept as it is.
@@ -205,7 +206,7 @@ class PredictiveDialingCallsStream(CCCStream):
                     activity.mark(entry),
                     listed,
                     activity.terminal(entry),
-                    set() if settings.full_refresh or not loaded else idset.decode(loaded),
+                    set() if settings.full_refresh or not loaded else encoding.decode(loaded),
                     {s: (day if day >= _FIRST_DAY else today) for s, day in pending.items()},
                     dict(changing),
                     self._ends.get(sdk_app_id, {}).get(campaign_id),
@@ -372,7 +373,7 @@ class PredictiveDialingCallsStream(CCCStream):
         if campaign.terminal and not campaign.pending and not campaign.changing and not campaign.failed:
             loaded.pop(cid, None)  # it will never call again: nothing to tell apart any more
         elif campaign.loaded:
-            loaded[cid] = idset.encode(campaign.loaded)
+            loaded[cid] = encoding.encode(campaign.loaded)
         if campaign.listed and not campaign.failed:
             assert self._marks is not None
             self._marks[app][cid] = campaign.mark

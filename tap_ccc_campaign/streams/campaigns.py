@@ -9,11 +9,9 @@ from typing import Any
 
 from singer_sdk import Tap, metrics
 
-from tap_ccc_campaign.client import CallResult, CCCClient
-from tap_ccc_campaign.concurrency import OrderedPool
-from tap_ccc_campaign.config import Settings
-from tap_ccc_campaign.deletions import Ledger
-from tap_ccc_campaign.discovery import Listing
+from tap_ccc_campaign.api.campaign_list import Listing
+from tap_ccc_campaign.api.client import CallResult, CCCClient
+from tap_ccc_campaign.config.settings_schema import Settings
 from tap_ccc_campaign.errors import (
     APIError,
     Disposition,
@@ -23,11 +21,13 @@ from tap_ccc_campaign.errors import (
     TapError,
     TransportError,
 )
-from tap_ccc_campaign.failures import Failures
-from tap_ccc_campaign.progress import Progress
-from tap_ccc_campaign.resume import Cycle
-from tap_ccc_campaign.schema import RecordChecker
+from tap_ccc_campaign.run.failures import Failures
+from tap_ccc_campaign.run.pool import OrderedPool
+from tap_ccc_campaign.run.progress_log import Progress
+from tap_ccc_campaign.state.cycle import Cycle
+from tap_ccc_campaign.state.ledger import Ledger
 from tap_ccc_campaign.streams.base import CCCStream, attempts, transport_cause, unreachable
+from tap_ccc_campaign.validation import RecordChecker
 
 # Campaigns in a row that may fail without any answer from the API before the run stops:
 # two, so that one campaign's own persistent fault does not stop a run against a live API.

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tap_ccc_campaign.config import Settings
+from tap_ccc_campaign.config.settings_schema import Settings
 from tap_ccc_campaign.errors import SyncFailedError
-from tap_ccc_campaign.failures import Failures
-from tap_ccc_campaign.progress import Progress
-from tap_ccc_campaign.schema import RecordChecker
+from tap_ccc_campaign.run.failures import Failures
+from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.streams.base import CCCStream
+from tap_ccc_campaign.validation import RecordChecker
 
 LIST_FIELDS = ("Name", "Status", "StatusReason", "CalleeCount", "FinishedCalleeCount", "Priority", "SkillGroupId")
 

@@ -10,18 +10,19 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from tap_ccc_campaign import activity, cdr, idset
-from tap_ccc_campaign.client import CCCClient
-from tap_ccc_campaign.concurrency import OrderedPool
-from tap_ccc_campaign.config import Settings
+from tap_ccc_campaign.api import cdr
+from tap_ccc_campaign.api.client import CCCClient
+from tap_ccc_campaign.api.session_list import read_sessions
+from tap_ccc_campaign.config.settings_schema import Settings
 from tap_ccc_campaign.errors import SyncFailedError
-from tap_ccc_campaign.failures import Failures
-from tap_ccc_campaign.idmap import IdSet
-from tap_ccc_campaign.progress import Progress
-from tap_ccc_campaign.schema import RecordChecker
-from tap_ccc_campaign.session_lists import read_sessions
-from tap_ccc_campaign.spool import Spool
+from tap_ccc_campaign.run.failures import Failures
+from tap_ccc_campaign.run.pool import OrderedPool
+from tap_ccc_campaign.run.progress_log import Progress
+from tap_ccc_campaign.run.spool import Spool
+from tap_ccc_campaign.state import activity, encoding
+from tap_ccc_campaign.state.ids import IdSet
 from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted
+from tap_ccc_campaign.validation import RecordChecker
 
 Listed = tuple[int, int, int]  # (SdkAppId, CampaignId, the mark of its list entry)
 
@@ -39,12 +40,12 @@ def sessions_of(spool: Spool, client: CCCClient, sdk_app_id: int, campaign_id: i
 def decode_marks(state: dict[str, Any]) -> defaultdict[int, dict[int, int]]:
     marks: defaultdict[int, dict[int, int]] = defaultdict(dict)
     for app, encoded in (state.get("marks") or {}).items():
-        marks[int(app)] = idset.decode_map(encoded)
+        marks[int(app)] = encoding.decode_map(encoded)
     return marks
 
 
 def encode_marks(marks: dict[int, dict[int, int]]) -> dict[str, str]:
-    return {str(app): idset.encode_map(ids) for app, ids in sorted(marks.items())}
+    return {str(app): encoding.encode_map(ids) for app, ids in sorted(marks.items())}
 
 
 class PredictiveDialingSessionsStream(CCCStream):

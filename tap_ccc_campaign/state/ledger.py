@@ -18,8 +18,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from tap_ccc_campaign import idset
-from tap_ccc_campaign.idmap import IdMap
+from tap_ccc_campaign.state import encoding
+from tap_ccc_campaign.state.ids import IdMap
 
 # What the list shows of a campaign; once it has started, nothing else of it can change.
 LIST_FIELDS = ("Name", "Status", "StatusReason", "Priority", "SkillGroupId")
@@ -33,7 +33,7 @@ def fingerprint(entry: Mapping[str, Any]) -> int:
 
 class Ledger:
     def __init__(self, loaded: Mapping[str, str]) -> None:
-        self.before: dict[int, IdMap] = {int(app): IdMap(idset.decode_pairs(ids)) for app, ids in loaded.items()}
+        self.before: dict[int, IdMap] = {int(app): IdMap(encoding.decode_pairs(ids)) for app, ids in loaded.items()}
         self.present: defaultdict[int, IdMap] = defaultdict(IdMap)
         self.missing: defaultdict[int, set[int]] = defaultdict(set)
         # The list entry of each campaign handed to the readers and not yet recorded: (print, not started).
@@ -93,4 +93,4 @@ class Ledger:
                 for cid, mark in self.present[app].items():
                     kept.add(cid, mark)
                 after[app] = kept
-        return {str(app): idset.encode_map(ids.items()) for app, ids in sorted(after.items())}
+        return {str(app): encoding.encode_map(ids.items()) for app, ids in sorted(after.items())}

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tap_ccc_campaign import idset, resume
 from tap_ccc_campaign.errors import ConfigError
+from tap_ccc_campaign.state import cycle, encoding
 
 STREAM_KEYS = {
     "predictive_dialing_campaigns": {"last_sync", "loaded", "last_full_refresh", "cycle"},
@@ -72,7 +72,7 @@ def _clean_part(stream: str, key: str, value: Any) -> tuple[Any, list[tuple[str,
     if key == "last_full_refresh":
         return (value, []) if isinstance(value, str) else (None, [("", "is not a date-time string")])
     if key == "cycle":
-        problem = resume.problem(value)
+        problem = cycle.problem(value)
         return (value, []) if problem is None else (None, [("", problem)])
     if key in ("pending", "changing"):
         return _per_app(value, lambda v: _per_campaign(v, _tries, "is not a map of session ids to numbers"))
@@ -125,7 +125,7 @@ def _is_id_set(value: object) -> bool:
     if not isinstance(value, str):
         return False
     try:
-        for _ in idset.decode_pairs(value):
+        for _ in encoding.decode_pairs(value):
             pass
     except ValueError:
         return False

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from tap_ccc_campaign.client import LIST_PAGE_SIZE, CCCClient
+from tap_ccc_campaign.api.client import LIST_PAGE_SIZE, CCCClient
 from tap_ccc_campaign.errors import TransportError
-from tap_ccc_campaign.idmap import IdSet
+from tap_ccc_campaign.state.ids import IdSet
 
 MAX_PASSES = 3
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from tap_ccc_campaign.client import SESSIONS_PAGE_SIZE, CCCClient
+from tap_ccc_campaign.api.client import SESSIONS_PAGE_SIZE, CCCClient
 from tap_ccc_campaign.errors import TransportError
 
 MAX_PASSES = 2

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from tap_ccc_campaign import idset
-from tap_ccc_campaign.idmap import IdMap
+from tap_ccc_campaign.state import encoding
+from tap_ccc_campaign.state.ids import IdMap
 
 CHUNK = 1000
 
@@ -39,7 +39,7 @@ class Cycle:
         cycle.resumed = True
         for app, chunks in saved["done"].items():
             for chunk in chunks:
-                for campaign_id, print_ in idset.decode_pairs(chunk):
+                for campaign_id, print_ in encoding.decode_pairs(chunk):
                     cycle._before[int(app)].add(campaign_id, print_)
             cycle._sealed[int(app)] = list(chunks)
         return cycle
@@ -50,7 +50,7 @@ class Cycle:
         pending = self._open[sdk_app_id]
         pending[campaign_id] = print_
         if len(pending) >= CHUNK:
-            self._sealed[sdk_app_id].append(idset.encode_map(pending))
+            self._sealed[sdk_app_id].append(encoding.encode_map(pending))
             self._open[sdk_app_id] = {}
 
     def already(self, sdk_app_id: int, campaign_id: int, print_now: int | None) -> bool:
@@ -67,7 +67,7 @@ class Cycle:
         for app in sorted(self._sealed.keys() | self._open.keys()):
             chunks = list(self._sealed.get(app, []))
             if self._open.get(app):
-                chunks.append(idset.encode_map(self._open[app]))
+                chunks.append(encoding.encode_map(self._open[app]))
             done[str(app)] = chunks
         return {"started_at": self.started_at, "full_refresh": self.full_refresh, "done": done}
 
@@ -88,7 +88,7 @@ def problem(saved: Any) -> str | None:
             return "cycle: done is not a map of SdkAppId to a list of id maps"
         for chunk in chunks:
             try:
-                for _ in idset.decode_pairs(chunk):
+                for _ in encoding.decode_pairs(chunk):
                     pass
             except ValueError:
                 return "cycle: done holds something that is not an id map"

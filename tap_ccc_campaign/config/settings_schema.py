@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 from jsonschema import Draft7Validator, ValidationError
 from singer_sdk import typing as th
 
-from tap_ccc_campaign import credentials
+from tap_ccc_campaign.api.signer import Credentials
+from tap_ccc_campaign.api.transport import redact_url
+from tap_ccc_campaign.config import credentials
 from tap_ccc_campaign.errors import ConfigError
-from tap_ccc_campaign.signer import Credentials
-from tap_ccc_campaign.transport import redact_url
 
 DEFAULT_API_URL = "https://ccc.intl.tencentcloudapi.com"
 API_RATE_LIMIT = 20
