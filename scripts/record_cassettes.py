@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tap_ccc_campaign.config.settings_schema import DEFAULT_API_URL, Settings  # noqa: E402
+from tap_ccc_campaign.config.schema import DEFAULT_API_URL  # noqa: E402
+from tap_ccc_campaign.config.settings import Settings  # noqa: E402
 from tap_ccc_campaign.tap import TapCCCCampaign  # noqa: E402
 from tests.cassettes import CASSETTES, make_vcr  # noqa: E402
 

@@ -17,7 +17,10 @@ import click
 from singer_sdk import Stream, Tap
 from singer_sdk.helpers.capabilities import PluginCapabilities, TapCapabilities
 
-from tap_ccc_campaign.config import settings_schema
+from tap_ccc_campaign.config.checks import config_errors, environment_errors, unknown_settings
+from tap_ccc_campaign.config.files import read_config_file
+from tap_ccc_campaign.config.resolve import resolved
+from tap_ccc_campaign.config.schema import SCHEMA
 from tap_ccc_campaign.errors import ConfigError, SyncFailedError, SyncInterrupted, TapError
 from tap_ccc_campaign.run.failures import StreamFailures
 from tap_ccc_campaign.run.output import Writer
@@ -39,7 +42,7 @@ class TapCCCCampaign(Tap):
 
     name = "tap-ccc-campaign"
     package_name = "tap-ccc-campaign"
-    config_jsonschema = settings_schema.SCHEMA
+    config_jsonschema = SCHEMA
     message_writer_class = Writer
     capabilities = (
         TapCapabilities.CATALOG,
@@ -57,7 +60,7 @@ class TapCCCCampaign(Tap):
             super().__init__(parse_env_config=parse_env_config, **kwargs)
         except (ValueError, TypeError):
             # singer-sdk's reading of TAP_CCC_CAMPAIGN_* variables failed: name the variable.
-            problems = settings_schema.environment_errors(self.full_settings_schema(), ENV_PREFIX, os.environ)
+            problems = environment_errors(self.full_settings_schema(), ENV_PREFIX, os.environ)
             if parse_env_config and problems:
                 raise ConfigError("invalid config: " + "; ".join(problems)) from None
             raise
@@ -74,12 +77,12 @@ class TapCCCCampaign(Tap):
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         # Fill credentials the way Tencent's tools do before judging the config.
-        self._config = settings_schema.resolved(self._config, os.environ)
+        self._config = resolved(self._config, os.environ)
         schema = self.full_settings_schema()
-        errors = settings_schema.config_errors(self._config, schema)
+        errors = config_errors(self._config, schema)
         if errors and raise_errors:
             raise ConfigError("invalid config: " + "; ".join(errors))
-        for warning in settings_schema.unknown_settings(self._config, schema):
+        for warning in unknown_settings(self._config, schema):
             self.logger.warning("%s", warning)
         return errors
 
@@ -122,7 +125,7 @@ class TapCCCCampaign(Tap):
     def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> Any:
         for path in value:
             if path != "ENV":
-                settings_schema.read_config_file(path)  # one line naming the file, instead of a traceback
+                read_config_file(path)  # one line naming the file, instead of a traceback
         return super().cb_config(ctx, param, value)
 
     @classmethod

@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tap_ccc_campaign.api.client import CCCClient, RetryPolicy, parse_response
+from tap_ccc_campaign.api.errors import APIError, TransportError
 from tap_ccc_campaign.api.pacing import Pacers
 from tap_ccc_campaign.api.signer import Credentials
-from tap_ccc_campaign.errors import APIError, TapError, TransportError
+from tap_ccc_campaign.errors import TapError
 
 
 def make_client(

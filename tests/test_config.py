@@ -6,7 +6,9 @@ import logging
 
 import pytest
 
-from tap_ccc_campaign.config import settings_schema
+from tap_ccc_campaign.config.checks import config_errors, environment_errors, unknown_settings
+from tap_ccc_campaign.config.resolve import resolved
+from tap_ccc_campaign.config.settings import Settings
 from tap_ccc_campaign.errors import ConfigError
 from tap_ccc_campaign.tap import TapCCCCampaign
 
@@ -15,11 +17,11 @@ VALID = {"secret_id": "AKIDx", "secret_key": "k", "sdk_app_id": 1400000000, "cam
 
 def errors_for(**changes):
     cfg = {**VALID, **changes}
-    return settings_schema.config_errors({k: v for k, v in cfg.items() if v is not None})
+    return config_errors({k: v for k, v in cfg.items() if v is not None})
 
 
 def test_a_valid_config_has_no_errors():
-    assert settings_schema.config_errors(VALID) == []
+    assert config_errors(VALID) == []
 
 
 @pytest.mark.parametrize(
@@ -64,7 +66,7 @@ def test_a_malformed_secret_is_never_echoed():
 
 
 def resolve(cfg, env, *files):
-    return settings_schema.resolved(cfg, env, list(files))
+    return resolved(cfg, env, list(files))
 
 
 def profile(path, secret_id, secret_key, token=None):
@@ -90,7 +92,7 @@ def test_the_environment_gives_the_whole_credential_when_the_config_gives_none(t
 def test_a_config_credential_is_never_completed_from_elsewhere(tmp_path):
     resolved = resolve({"secret_id": "AKIDcfg"}, ENV, profile(tmp_path / "c", "AKIDfile", "filekey"))
     assert pair(resolved) == ("AKIDcfg", None, None)
-    assert any(e.startswith("secret_key: not set, while secret_id is") for e in settings_schema.config_errors(resolved))
+    assert any(e.startswith("secret_key: not set, while secret_id is") for e in config_errors(resolved))
 
 
 def test_the_config_pair_wins_and_takes_no_token_from_the_environment():
@@ -114,13 +116,13 @@ def test_the_system_credentials_file_comes_after_the_users(tmp_path):
 def test_whitespace_around_a_credential_is_trimmed():
     resolved = resolve({"secret_id": " AKIDx\n", "secret_key": "key\r\n", "token": "tok \n"}, {})
     assert pair(resolved) == ("AKIDx", "key", "tok")
-    assert settings_schema.config_errors({**VALID, **resolved}) == []
+    assert config_errors({**VALID, **resolved}) == []
 
 
 def test_numbers_given_as_strings_are_read_as_numbers():
     resolved = resolve({**VALID, "requests_per_second": "7.5", "request_timeout": "oops"}, {})
     assert resolved["requests_per_second"] == 7.5
-    assert "request_timeout: must be of type number, got 'oops'" in settings_schema.config_errors(resolved)
+    assert "request_timeout: must be of type number, got 'oops'" in config_errors(resolved)
 
 
 def test_a_url_with_a_password_is_refused_without_showing_it():
@@ -130,7 +132,7 @@ def test_a_url_with_a_password_is_refused_without_showing_it():
 
 
 def test_an_unknown_setting_is_named_with_the_closest_known_one():
-    warnings = settings_schema.unknown_settings({**VALID, "request_per_second": 5, "frobnicate": 1})
+    warnings = unknown_settings({**VALID, "request_per_second": 5, "frobnicate": 1})
     assert warnings == [
         "unknown setting 'frobnicate' is ignored",
         "unknown setting 'request_per_second' is ignored; did you mean 'requests_per_second'?",
@@ -144,7 +146,7 @@ def test_an_environment_variable_that_is_not_its_settings_type_is_named():
         "TAP_CCC_CAMPAIGN_STREAM_MAPS": "5",
     }
     schema = TapCCCCampaign.full_settings_schema()
-    assert settings_schema.environment_errors(schema, "TAP_CCC_CAMPAIGN_", env) == [
+    assert environment_errors(schema, "TAP_CCC_CAMPAIGN_", env) == [
         "sdk_app_id: TAP_CCC_CAMPAIGN_SDK_APP_ID must be an integer, got 'abc'",
         "campaign_ids: TAP_CCC_CAMPAIGN_CAMPAIGN_IDS must be a JSON array like [2569, 2570], got '2569,2570'",
         'stream_maps: TAP_CCC_CAMPAIGN_STREAM_MAPS must be a JSON object like {"key": "value"}, got \'5\'',
@@ -152,7 +154,7 @@ def test_an_environment_variable_that_is_not_its_settings_type_is_named():
 
 
 def test_built_in_settings_are_validated_too():
-    found = settings_schema.config_errors({**VALID, "stream_maps": 5}, TapCCCCampaign.full_settings_schema())
+    found = config_errors({**VALID, "stream_maps": 5}, TapCCCCampaign.full_settings_schema())
     assert found == ["stream_maps: must be of type object, got 5"]
 
 
@@ -169,36 +171,34 @@ def test_tap_refuses_a_bad_config_before_any_call(monkeypatch):
 @pytest.mark.parametrize("ids", [None, []])
 def test_no_campaign_ids_means_discovery(ids):
     cfg = {**VALID, "campaign_ids": ids}
-    assert settings_schema.config_errors(cfg) == []
-    settings = settings_schema.Settings.from_config(cfg, logging.getLogger("t"))
+    assert config_errors(cfg) == []
+    settings = Settings.from_config(cfg, logging.getLogger("t"))
     assert settings.discovery
     assert settings.campaign_ids == ()
 
 
 def test_several_apps_are_read_in_order_once_each():
     cfg = {k: v for k, v in VALID.items() if k != "sdk_app_id"}
-    settings = settings_schema.Settings.from_config({**cfg, "sdk_app_ids": [3, 1, 3]}, logging.getLogger("t"))
+    settings = Settings.from_config({**cfg, "sdk_app_ids": [3, 1, 3]}, logging.getLogger("t"))
     assert settings.sdk_app_ids == (3, 1)
 
 
 def test_duplicates_are_dropped_in_order_with_a_warning(caplog):
     with caplog.at_level(logging.WARNING):
-        settings = settings_schema.Settings.from_config(
-            {**VALID, "campaign_ids": [5, 3, 5, 1, 3]}, logging.getLogger("t")
-        )
+        settings = Settings.from_config({**VALID, "campaign_ids": [5, 3, 5, 1, 3]}, logging.getLogger("t"))
     assert settings.campaign_ids == (5, 3, 1)
     assert "2 duplicate(s), dropped: 3, 5" in caplog.text
 
 
 def test_rate_above_the_api_limit_is_allowed_with_a_warning(caplog):
     with caplog.at_level(logging.WARNING):
-        settings = settings_schema.Settings.from_config({**VALID, "requests_per_second": 50}, logging.getLogger("t"))
+        settings = Settings.from_config({**VALID, "requests_per_second": 50}, logging.getLogger("t"))
     assert settings.requests_per_second == 50
     assert "above Tencent's limit of 20/s" in caplog.text
 
 
 def test_defaults():
-    settings = settings_schema.Settings.from_config(VALID, logging.getLogger("t"))
+    settings = Settings.from_config(VALID, logging.getLogger("t"))
     assert (settings.api_url, settings.requests_per_second, settings.request_timeout, settings.max_attempts) == (
         "https://ccc.intl.tencentcloudapi.com",
         20.0,

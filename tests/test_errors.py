@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tap_ccc_campaign.errors import APIError, Disposition, Missing, TransportError, classify, is_retryable, missing
+from tap_ccc_campaign.api.errors import APIError, Disposition, Missing, TransportError, classify, is_retryable, missing
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
 
 from tap_ccc_campaign.api import cdr, windows
-from tap_ccc_campaign.streams.sessions import decode_marks
+from tap_ccc_campaign.state.marks import decode_marks
 from tests.helpers import sync_in_process, tap_config
 
 SESSIONS = "predictive_dialing_sessions"

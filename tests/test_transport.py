@@ -7,9 +7,9 @@ import random
 import pytest
 
 from tap_ccc_campaign.api.client import CCCClient, RetryPolicy
+from tap_ccc_campaign.api.errors import TransportError
 from tap_ccc_campaign.api.pacing import Pacers
 from tap_ccc_campaign.api.signer import Credentials
-from tap_ccc_campaign.errors import TransportError
 from tests.helpers import free_port
 from tests.http_stub import Reply, ok, serve, throttled
 

@@ -16,10 +16,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tap_ccc_campaign.api.client import LIST_PAGE_SIZE, CCCClient
-from tap_ccc_campaign.errors import TransportError
+from tap_ccc_campaign.api.errors import TransportError
 from tap_ccc_campaign.state.ids import IdSet
 
 MAX_PASSES = 3
+# A list entry's fields besides CampaignId (DescribePredictiveDialingCampaignsElement), and the two
+# views of them a sync relies on: what settles a started campaign's settings row (nothing else of
+# it can change once it has started), and what moves while it calls.
+ENTRY_FIELDS = ("Name", "Status", "StatusReason", "CalleeCount", "FinishedCalleeCount", "Priority", "SkillGroupId")
+SETTINGS_FIELDS = ("Name", "Status", "StatusReason", "Priority", "SkillGroupId")
+PROGRESS_FIELDS = ("Status", "StatusReason", "CalleeCount", "FinishedCalleeCount")
 
 
 class Listing:

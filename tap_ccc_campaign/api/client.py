@@ -13,10 +13,10 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
+from tap_ccc_campaign.api.errors import APIError, TransportError, is_retryable
 from tap_ccc_campaign.api.pacing import Interrupted, Pacers, Slot
 from tap_ccc_campaign.api.signer import Credentials, TC3Auth
 from tap_ccc_campaign.api.transport import describe_failure, read_body
-from tap_ccc_campaign.errors import APIError, TransportError, is_retryable
 
 API_VERSION = "2020-02-10"
 SERVICE = "ccc"

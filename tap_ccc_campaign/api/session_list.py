@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from tap_ccc_campaign.api.client import SESSIONS_PAGE_SIZE, CCCClient
-from tap_ccc_campaign.errors import TransportError
+from tap_ccc_campaign.api.errors import TransportError
 
 MAX_PASSES = 2
 

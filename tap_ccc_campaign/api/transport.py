@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 
-from tap_ccc_campaign.errors import TransportError
+from tap_ccc_campaign.api.errors import TransportError
 
 _CHUNK = 64 * 1024
 

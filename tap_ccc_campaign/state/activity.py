@@ -7,25 +7,14 @@ new session: listing its sessions again would cost calls and find nothing new.
 
 from __future__ import annotations
 
-import json
-import zlib
 from collections.abc import Mapping
 from typing import Any
+
+from tap_ccc_campaign.state.fingerprints import mark
 
 NOT_STARTED = 0
 RUNNING = 1
 TERMINAL = (3, 4)  # aborted, finished: no call ever again
-FIELDS = ("Status", "StatusReason", "CalleeCount", "FinishedCalleeCount")
-
-
-def mark(entry: Mapping[str, Any]) -> int:
-    """24 bits of a checksum of what the list says of a campaign's progress, with its Status in the
-    3 low bits: a status change is always seen; a change of counts alone (a paused campaign that
-    ran and paused again between two syncs) slips through once in 16 million."""
-    status = entry.get("Status")
-    text = json.dumps([entry.get(name) for name in FIELDS])
-    checksum = zlib.crc32(text.encode("ascii")) & 0xFFFFFF
-    return (checksum << 3) | (status if isinstance(status, int) and 0 <= status < 8 else 7)
 
 
 def may_have_new_sessions(entry: Mapping[str, Any], previous: int | None) -> bool:

@@ -12,23 +12,13 @@ which is what lets a later sync skip campaigns that cannot have changed (see ``u
 
 from __future__ import annotations
 
-import json
-import zlib
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
 from tap_ccc_campaign.state import encoding
+from tap_ccc_campaign.state.fingerprints import fingerprint
 from tap_ccc_campaign.state.ids import IdMap
-
-# What the list shows of a campaign; once it has started, nothing else of it can change.
-LIST_FIELDS = ("Name", "Status", "StatusReason", "Priority", "SkillGroupId")
-
-
-def fingerprint(entry: Mapping[str, Any]) -> int:
-    """A non-zero checksum of a list entry (0 stands for "no entry known")."""
-    text = json.dumps([entry.get(name) for name in LIST_FIELDS], ensure_ascii=False, sort_keys=True)
-    return zlib.crc32(text.encode("utf-8")) | 1
 
 
 class Ledger:

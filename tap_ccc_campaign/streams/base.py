@@ -12,18 +12,12 @@ from singer_sdk import Stream, Tap, metrics
 
 from tap_ccc_campaign.api.campaign_list import Listing
 from tap_ccc_campaign.api.client import CallResult, CCCClient, RetryPolicy
+from tap_ccc_campaign.api.errors import APIError, Disposition, Missing, TransportError
 from tap_ccc_campaign.api.pacing import Pacers
+from tap_ccc_campaign.api.session_list import read_sessions
 from tap_ccc_campaign.api.transport import redact_url
-from tap_ccc_campaign.config.settings_schema import Settings
-from tap_ccc_campaign.errors import (
-    APIError,
-    Disposition,
-    FatalRunError,
-    Missing,
-    SyncFailedError,
-    TapError,
-    TransportError,
-)
+from tap_ccc_campaign.config.settings import Settings
+from tap_ccc_campaign.errors import FatalRunError, SyncFailedError, TapError
 from tap_ccc_campaign.run.failures import Failures, StreamFailures
 from tap_ccc_campaign.run.output import Writer
 from tap_ccc_campaign.run.progress_log import Progress
@@ -104,6 +98,15 @@ class CCCStream(Stream):
         except (APIError, TransportError) as exc:
             raise list_failed(settings, client, f"listing the campaigns of SdkAppId {sdk_app_id}", exc) from None
         self._spool.keep(("complete", sdk_app_id), listing.complete)
+
+    def _sessions_of(self, client: CCCClient, sdk_app_id: int, campaign_id: int) -> list[str]:
+        """A campaign's session ids: as another stream of this run kept them, or read now (and kept)."""
+        key = ("sessions", sdk_app_id, campaign_id)
+        if key in self._spool:
+            return self._spool.get(key)
+        found = read_sessions(client, sdk_app_id, campaign_id)
+        self._spool.keep(key, found)
+        return found
 
     def _list_complete(self, sdk_app_id: int) -> bool:
         """Whether this run's list of the app's campaigns was complete (see Listing): only then may

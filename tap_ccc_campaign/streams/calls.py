@@ -26,15 +26,17 @@ from typing import Any
 
 from tap_ccc_campaign.api import cdr, windows
 from tap_ccc_campaign.api.client import CALLS_PAGE_SIZE, CCCClient
-from tap_ccc_campaign.config.settings_schema import Settings
-from tap_ccc_campaign.errors import SyncFailedError, TapError, TransportError
+from tap_ccc_campaign.api.errors import TransportError
+from tap_ccc_campaign.config.settings import Settings
+from tap_ccc_campaign.errors import SyncFailedError, TapError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.state import activity, encoding
+from tap_ccc_campaign.state.fingerprints import mark as entry_mark
 from tap_ccc_campaign.state.ids import IdSet
+from tap_ccc_campaign.state.marks import decode_marks, encode_marks
 from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted
-from tap_ccc_campaign.streams.sessions import decode_marks, encode_marks, sessions_of
 from tap_ccc_campaign.validation import RecordChecker
 
 # Syncs in a row a loaded call is read again while its record can still change (ASR text being
@@ -163,7 +165,7 @@ class PredictiveDialingCallsStream(CCCStream):
         progress = Progress(0, self.logger, limit=settings.requests_per_second, unit="batches of calls")
         client = self._client(settings, progress)
         sessions_pool: OrderedPool[CampaignCalls, list[str]] = OrderedPool(
-            lambda c: sessions_of(self._spool, client, c.sdk_app_id, c.campaign_id) if c.listed else [],
+            lambda c: self._sessions_of(client, c.sdk_app_id, c.campaign_id) if c.listed else [],
             workers=settings.workers,
             window=settings.workers * 2,
         )
@@ -203,7 +205,7 @@ class PredictiveDialingCallsStream(CCCStream):
                 yield CampaignCalls(
                     sdk_app_id,
                     campaign_id,
-                    activity.mark(entry),
+                    entry_mark(entry),
                     listed,
                     activity.terminal(entry),
                     set() if settings.full_refresh or not loaded else encoding.decode(loaded),

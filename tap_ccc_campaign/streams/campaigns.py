@@ -11,16 +11,9 @@ from singer_sdk import Tap, metrics
 
 from tap_ccc_campaign.api.campaign_list import Listing
 from tap_ccc_campaign.api.client import CallResult, CCCClient
-from tap_ccc_campaign.config.settings_schema import Settings
-from tap_ccc_campaign.errors import (
-    APIError,
-    Disposition,
-    FatalRunError,
-    Missing,
-    SyncFailedError,
-    TapError,
-    TransportError,
-)
+from tap_ccc_campaign.api.errors import APIError, Disposition, Missing, TransportError
+from tap_ccc_campaign.config.settings import Settings
+from tap_ccc_campaign.errors import FatalRunError, SyncFailedError, TapError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress

@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tap_ccc_campaign.config.settings_schema import Settings
+from tap_ccc_campaign.api.campaign_list import ENTRY_FIELDS
+from tap_ccc_campaign.config.settings import Settings
 from tap_ccc_campaign.errors import SyncFailedError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.streams.base import CCCStream
 from tap_ccc_campaign.validation import RecordChecker
-
-LIST_FIELDS = ("Name", "Status", "StatusReason", "CalleeCount", "FinishedCalleeCount", "Priority", "SkillGroupId")
 
 
 class PredictiveDialingCampaignProgressStream(CCCStream):
@@ -34,7 +33,7 @@ class PredictiveDialingCampaignProgressStream(CCCStream):
             for sdk_app_id, entry in self._configured(settings, client):
                 record = checker.drop_unknown(
                     {"SdkAppId": sdk_app_id, "CampaignId": entry["CampaignId"], "ObservedAt": entry["ObservedAt"]}
-                    | {name: entry[name] for name in LIST_FIELDS if name in entry}
+                    | {name: entry[name] for name in ENTRY_FIELDS if name in entry}
                 )
                 if problems := checker.violations(record):
                     label = f"campaign {entry['CampaignId']} of SdkAppId {sdk_app_id}"

@@ -11,41 +11,19 @@ from collections.abc import Iterator
 from typing import Any
 
 from tap_ccc_campaign.api import cdr
-from tap_ccc_campaign.api.client import CCCClient
-from tap_ccc_campaign.api.session_list import read_sessions
-from tap_ccc_campaign.config.settings_schema import Settings
+from tap_ccc_campaign.config.settings import Settings
 from tap_ccc_campaign.errors import SyncFailedError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
-from tap_ccc_campaign.run.spool import Spool
-from tap_ccc_campaign.state import activity, encoding
+from tap_ccc_campaign.state import activity
+from tap_ccc_campaign.state.fingerprints import mark as entry_mark
 from tap_ccc_campaign.state.ids import IdSet
+from tap_ccc_campaign.state.marks import decode_marks, encode_marks
 from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted
 from tap_ccc_campaign.validation import RecordChecker
 
 Listed = tuple[int, int, int]  # (SdkAppId, CampaignId, the mark of its list entry)
-
-
-def sessions_of(spool: Spool, client: CCCClient, sdk_app_id: int, campaign_id: int) -> list[str]:
-    """A campaign's session ids: as another stream of this run kept them, or read now (and kept)."""
-    key = ("sessions", sdk_app_id, campaign_id)
-    if key in spool:
-        return spool.get(key)
-    found = read_sessions(client, sdk_app_id, campaign_id)
-    spool.keep(key, found)
-    return found
-
-
-def decode_marks(state: dict[str, Any]) -> defaultdict[int, dict[int, int]]:
-    marks: defaultdict[int, dict[int, int]] = defaultdict(dict)
-    for app, encoded in (state.get("marks") or {}).items():
-        marks[int(app)] = encoding.decode_map(encoded)
-    return marks
-
-
-def encode_marks(marks: dict[int, dict[int, int]]) -> dict[str, str]:
-    return {str(app): encoding.encode_map(ids) for app, ids in sorted(marks.items())}
 
 
 class PredictiveDialingSessionsStream(CCCStream):
@@ -72,7 +50,7 @@ class PredictiveDialingSessionsStream(CCCStream):
         progress = Progress(0, self.logger, limit=settings.requests_per_second)
         client = self._client(settings, progress)
         pool: OrderedPool[Listed, list[str]] = OrderedPool(
-            lambda item: sessions_of(self._spool, client, item[0], item[1]),
+            lambda item: self._sessions_of(client, item[0], item[1]),
             workers=settings.workers,
             window=settings.workers * 2,
         )
@@ -85,7 +63,7 @@ class PredictiveDialingSessionsStream(CCCStream):
             for sdk_app_id, entry in self._configured(settings, client):
                 campaign_id = entry["CampaignId"]
                 listed_now[sdk_app_id].add(campaign_id)
-                mark = activity.mark(entry)
+                mark = entry_mark(entry)
                 if settings.full_refresh or activity.may_have_new_sessions(entry, marks[sdk_app_id].get(campaign_id)):
                     progress.total += 1
                     yield sdk_app_id, campaign_id, mark

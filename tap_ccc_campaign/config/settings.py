@@ -1,0 +1,91 @@
+"""The parsed settings every stream reads (Settings), from a checked config."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tap_ccc_campaign.api.signer import Credentials
+from tap_ccc_campaign.config.schema import (
+    API_RATE_LIMIT,
+    DEFAULT_API_URL,
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    credentials: Credentials
+    sdk_app_ids: tuple[int, ...]
+    campaign_ids: tuple[int, ...]  # empty: discover every campaign of each app
+    api_url: str
+    region: str | None
+    language: str | None
+    requests_per_second: float
+    request_timeout: float
+    max_attempts: int
+    max_retry_seconds: float
+    retry_backoff_seconds: float
+    log_metrics: bool = False
+    full_refresh: bool = False
+    full_refresh_days: int = 7
+    start_date: datetime | None = None
+    max_deleted_share: float = 0.5
+
+    @property
+    def workers(self) -> int:
+        # Enough calls in flight to keep the limiter busy with answers up to ~2 s slow.
+        return max(4, min(64, math.ceil(self.requests_per_second * 2)))
+
+    @property
+    def discovery(self) -> bool:
+        return not self.campaign_ids
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], logger: logging.Logger) -> Settings:
+        ids = [int(i) for i in config.get("campaign_ids") or ()]
+        unique = tuple(dict.fromkeys(ids))
+        if len(unique) != len(ids):
+            dropped = sorted(i for i, n in Counter(ids).items() if n > 1)
+            logger.warning(
+                "campaign_ids lists %d duplicate(s), dropped: %s",
+                len(ids) - len(unique),
+                ", ".join(map(str, dropped[:20])) + (" …" if len(dropped) > 20 else ""),
+            )
+        rate = float(config.get("requests_per_second", API_RATE_LIMIT))
+        if rate > API_RATE_LIMIT:
+            logger.warning(
+                "requests_per_second is %g, above Tencent's limit of %d/s for this action: "
+                "expect RequestLimitExceeded answers (they are retried).",
+                rate,
+                API_RATE_LIMIT,
+            )
+        return cls(
+            credentials=Credentials(config["secret_id"], config["secret_key"], config.get("token") or None),
+            sdk_app_ids=tuple(dict.fromkeys(int(a) for a in config.get("sdk_app_ids") or [config["sdk_app_id"]])),
+            campaign_ids=unique,
+            api_url=config.get("api_url", DEFAULT_API_URL),
+            region=config.get("region") or None,
+            language=config.get("language") or None,
+            requests_per_second=rate,
+            request_timeout=float(config.get("request_timeout", 30)),
+            max_attempts=int(config.get("max_attempts", 5)),
+            max_retry_seconds=float(config.get("max_retry_seconds", 120)),
+            retry_backoff_seconds=float(config.get("retry_backoff_seconds", 1)),
+            log_metrics=bool(config.get("log_metrics", False)),
+            full_refresh=bool(config.get("full_refresh", False)),
+            full_refresh_days=int(config.get("full_refresh_days", 7)),
+            start_date=parse_start_date(config.get("start_date")),
+            max_deleted_share=float(config.get("max_deleted_share", 0.5)),
+        )
+
+
+def parse_start_date(value: Any) -> datetime | None:
+    if not value:
+        return None
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
