@@ -1,3 +1,3 @@
-from tap_ccc_campaign.tap import main
+from tap_ccc_campaign.cli import main
 
 main()

@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import signal
-import sys
 from types import FrameType
 from typing import IO, Any
 
@@ -136,7 +135,7 @@ class TapCCCCampaign(Tap):
         **kwargs: Any,
     ) -> None:
         if state is not None:
-            parsed = _read_state(state)
+            parsed = state_file.read(state)
             state = io.StringIO(json.dumps(parsed))
         super().invoke(state=state, **kwargs)
 
@@ -154,31 +153,3 @@ class TapCCCCampaign(Tap):
         with contextlib.suppress(TapError, BrokenPipeError, ValueError):
             self.state_writer.write_state(self.state)
         raise SyncInterrupted(signum)
-
-
-def _read_state(stream: IO[str]) -> dict[str, Any]:
-    name = getattr(stream, "name", "--state")
-    try:
-        text = stream.read()
-    except UnicodeDecodeError:
-        raise ConfigError(f"--state {name}: not UTF-8 text") from None
-    return state_file.parse(text, f"--state {name}")
-
-
-def main() -> None:
-    """Console entry point: singer-sdk's CLI, with expected failures as one line on stderr."""
-    try:
-        TapCCCCampaign.cli()
-    except TapError as exc:
-        _quiet_stdout()
-        sys.stderr.write(f"tap-ccc-campaign: error: {exc}\n")
-        sys.exit(exc.exit_code)
-
-
-def _quiet_stdout() -> None:
-    """Flush what can be flushed; if the reader is gone, stop Python from complaining at exit."""
-    try:
-        sys.stdout.flush()
-    except (BrokenPipeError, ValueError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())

@@ -8,7 +8,7 @@ never mean anything, while the parts still good (which campaigns were loaded) ke
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import IO, Any
 
 from tap_ccc_campaign.errors import ConfigError
 from tap_ccc_campaign.state import cycle, encoding
@@ -19,6 +19,16 @@ STREAM_KEYS = {
     "predictive_dialing_sessions": {"marks"},
     "predictive_dialing_calls": {"marks", "loaded", "pending", "changing", "ends"},
 }
+
+
+def read(stream: IO[str]) -> dict[str, Any]:
+    """The state document in a --state file (its name for messages), or a ConfigError naming the file."""
+    name = getattr(stream, "name", "--state")
+    try:
+        text = stream.read()
+    except UnicodeDecodeError:
+        raise ConfigError(f"--state {name}: not UTF-8 text") from None
+    return parse(text, f"--state {name}")
 
 
 def parse(text: str, source: str = "--state") -> dict[str, Any]:
