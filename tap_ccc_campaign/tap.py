@@ -9,11 +9,11 @@ import json
 import logging
 import os
 import signal
+import threading
 from types import FrameType
 from typing import IO, Any
 
-import click
-from singer_sdk import Stream, Tap
+from singer_sdk import Stream
 from singer_sdk.helpers.capabilities import PluginCapabilities, TapCapabilities
 
 from tap_ccc_campaign.config.checks import config_errors, environment_errors, unknown_settings
@@ -24,6 +24,7 @@ from tap_ccc_campaign.errors import ConfigError, SyncFailedError, SyncInterrupte
 from tap_ccc_campaign.run.failures import StreamFailures
 from tap_ccc_campaign.run.output import Writer
 from tap_ccc_campaign.run.spool import Spool
+from tap_ccc_campaign.sdk_private import PrivateHooks
 from tap_ccc_campaign.state import state_file
 from tap_ccc_campaign.streams import (
     PredictiveDialingCallsStream,
@@ -36,7 +37,7 @@ from tap_ccc_campaign.validation import load_schema
 ENV_PREFIX = "TAP_CCC_CAMPAIGN_"
 
 
-class TapCCCCampaign(Tap):
+class TapCCCCampaign(PrivateHooks):
     """Extracts Tencent Cloud Contact Center predictive-dialing campaign settings."""
 
     name = "tap-ccc-campaign"
@@ -74,28 +75,20 @@ class TapCCCCampaign(Tap):
         cls.append_builtin_config(schema)
         return schema
 
-    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        # Fill credentials the way Tencent's tools do before judging the config.
-        self._config = resolved(self._config, os.environ)
+    def settle_config(self, config: dict[str, Any], *, raise_errors: bool) -> tuple[dict[str, Any], list[str]]:
+        """The config with credentials filled the way Tencent's tools do, and what is wrong with it."""
+        config = resolved(config, os.environ)
         schema = self.full_settings_schema()
-        errors = config_errors(self._config, schema)
+        errors = config_errors(config, schema)
         if errors and raise_errors:
             raise ConfigError("invalid config: " + "; ".join(errors))
-        for warning in unknown_settings(self._config, schema):
+        for warning in unknown_settings(config, schema):
             self.logger.warning("%s", warning)
-        return errors
+        return config, errors
 
-    def setup_mapper(self) -> None:
-        # singer-sdk registers a deselected stream with an empty schema and then refuses any stream
-        # map naming it ("Invalid key properties"): Meltano's discovery, which runs with the user's
-        # stream_maps and the default selection, would fail on the calls stream's PII map. Selected
-        # streams keep their selected schema; a deselected one (never synced) keeps its whole schema.
-        super(Tap, self).setup_mapper()
-        catalog = copy.deepcopy(self.catalog)
-        for entry in catalog.streams:
-            if not entry.metadata.resolve_selection().get((), True):
-                entry.metadata.root.selected = True
-        self.mapper.register_raw_streams_from_catalog(catalog)
+    @classmethod
+    def check_config_file(cls, path: str) -> None:
+        read_config_file(path)
 
     def load_state(self, state_input: dict[str, Any]) -> None:
         usable, dropped = state_file.cleaned(state_input)
@@ -116,16 +109,12 @@ class TapCCCCampaign(Tap):
 
     def sync_all(self) -> None:
         """Every selected stream runs; those that ended with failures are named together at the end."""
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(signum, self._on_signal)
         super().sync_all()
         if self.failed_streams:
             raise SyncFailedError(self.failed_streams.summary())
-
-    @classmethod
-    def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> Any:
-        for path in value:
-            if path != "ENV":
-                read_config_file(path)  # one line naming the file, instead of a traceback
-        return super().cb_config(ctx, param, value)
 
     @classmethod
     def invoke(  # type: ignore[override]
@@ -139,7 +128,7 @@ class TapCCCCampaign(Tap):
             state = io.StringIO(json.dumps(parsed))
         super().invoke(state=state, **kwargs)
 
-    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         if isinstance(self.message_writer, Writer) and self.message_writer.hold(signum):
             return  # a record is being written: the writer raises the signal again once it is counted
         # singer-sdk writes the state and exits 0; an interrupted sync is not a

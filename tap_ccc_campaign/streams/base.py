@@ -22,6 +22,7 @@ from tap_ccc_campaign.run.failures import Failures, StreamFailures
 from tap_ccc_campaign.run.output import Writer
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.run.spool import Spool
+from tap_ccc_campaign.sdk_private import UNHANDLED_ERROR_LINE
 
 
 class CCCStream(Stream):
@@ -183,7 +184,7 @@ class CCCStream(Stream):
             tags[metrics.Tag.HTTP_STATUS_CODE] = status
         if isinstance(error, APIError):
             tags["error_code"] = error.code
-        self._log_metric(metrics.Point("timer", metrics.Metric.HTTP_REQUEST_DURATION, seconds, tags))
+        metrics.log(self.metrics_logger, metrics.Point("timer", metrics.Metric.HTTP_REQUEST_DURATION, seconds, tags))
 
 
 def forget_unlisted(kept: dict[int, dict[int, Any]], listed: dict[int, set[int]], apps: list[int]) -> None:
@@ -199,7 +200,7 @@ class _ToldOnce(logging.Filter):
     error = False
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (self.error and record.msg == "An unhandled error occurred while syncing '%s'")
+        return not (self.error and record.msg == UNHANDLED_ERROR_LINE)
 
 
 def unreachable(settings: Settings, error: TransportError) -> FatalRunError:
