@@ -127,14 +127,20 @@ def test_auth_on_a_prepared_request_equals_the_sdk(endpoint, body_params, timest
     assert prepared.headers["X-TC-Timestamp"] == str(timestamp)
 
 
-def test_auth_signs_the_utf8_bytes_it_sends():
+def test_auth_signs_the_utf8_bytes_it_sends_as_an_independent_verifier_checks_them():
+    from ccc_emulator.auth import Credential, SignedRequest, verify
+
     body = json.dumps({"SdkAppId": 1, "CampaignId": 2, "Name": "新能源"}, ensure_ascii=False).encode("utf-8")
-    prepared = requests.Request("POST", "http://127.0.0.1:8080/", data=body).prepare()
+    prepared = requests.Request(
+        "POST", "http://127.0.0.1:8080/", data=body, headers={"Content-Type": "application/json"}
+    ).prepare()
     signer.TC3Auth(signer.Credentials(SECRET_ID, SECRET_KEY), "ccc", clock=lambda: TIMESTAMP)(prepared)
-    expected = signer.sign(
-        secret_id=SECRET_ID, secret_key=SECRET_KEY, service="ccc", host="127.0.0.1:8080", body=body, timestamp=TIMESTAMP
-    )
-    assert prepared.headers["Authorization"] == expected
+    headers = {k.lower(): v for k, v in prepared.headers.items()} | {"host": "127.0.0.1:8080"}
+    known = {SECRET_ID: Credential(SECRET_ID, SECRET_KEY)}
+    verify(SignedRequest("POST", "", headers, prepared.body), known, TIMESTAMP, "ccc")  # raises if not
+    tampered = body.replace("新能源".encode(), "新能汽".encode())
+    with pytest.raises(Exception, match="could not be validated"):
+        verify(SignedRequest("POST", "", headers, tampered), known, TIMESTAMP, "ccc")
 
 
 def test_auth_sends_the_token_header_only_when_set():
