@@ -103,7 +103,7 @@ SCHEMA = th.PropertiesList(
         "max_attempts",
         th.IntegerType(minimum=1),
         default=5,
-        description="Attempts per campaign for transient faults (InternalError, HTTP 5xx, "
+        description="Attempts per API call for transient faults (InternalError, HTTP 5xx, "
         "timeouts, dropped connections), the first included. Throttling answers "
         "(RequestLimitExceeded) do not count: they are retried within max_retry_seconds.",
     ),
@@ -111,7 +111,7 @@ SCHEMA = th.PropertiesList(
         "max_retry_seconds",
         th.NumberType(minimum=0),
         default=120,
-        description="Most seconds one campaign may spend waiting between its attempts.",
+        description="Most seconds one API call may spend waiting between its attempts (throttling included).",
     ),
     th.Property(
         "full_refresh",
