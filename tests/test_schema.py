@@ -129,3 +129,33 @@ def test_every_integer_carries_the_width_of_its_values_ids_and_times_64_bit_code
 def test_type_bounds_are_enforced_and_documented_ranges_stay_warnings():
     assert [v.field for v in checker().violations({**VALID, "Priority": 2**31})] == ["Priority"]
     assert checker().violations({**VALID, "Priority": 2**31 - 1, "StartTime": 2**40}) == []
+
+
+def test_fields_the_schema_does_not_know_are_dropped_at_any_depth_with_one_warning_each(caplog):
+    from tap_ccc_campaign.validation import RecordChecker
+
+    check = RecordChecker(load_schema("predictive_dialing_calls"), logging.getLogger("test"))
+    seat = {"Name": "Li Lei", "Role": 3, "Badge": "new"}
+    participant = {"Mail": "a@example.com", "Sequence": 0, "Hologram": True}
+    raw = {"SdkAppId": 1, "CampaignId": 2, "SessionId": "s", "SeatUser": seat, "ServeParticipants": [participant]}
+    for _ in range(2):
+        record, problems = check.checked({**raw, "Telepathy": 1})
+    assert problems == []
+    assert record == {
+        "SdkAppId": 1,
+        "CampaignId": 2,
+        "SessionId": "s",
+        "SeatUser": {"Name": "Li Lei", "Role": 3},
+        "ServeParticipants": [{"Mail": "a@example.com", "Sequence": 0}],
+    }
+    warned = sorted(r.getMessage().split("'")[1] for r in caplog.records if "does not describe" in r.getMessage())
+    assert warned == ["SeatUser.Badge", "ServeParticipants[].Hologram", "Telepathy"]
+
+
+def test_a_record_the_schema_knows_whole_is_passed_on_as_it_is():
+    from tap_ccc_campaign.validation import RecordChecker
+
+    check = RecordChecker(load_schema(), logging.getLogger("test"))
+    record = {**VALID}
+    assert check.checked(record) == (record, [])
+    assert check.checked(record)[0] is record  # not copied: nothing to drop

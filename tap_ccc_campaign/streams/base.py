@@ -9,6 +9,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from singer_sdk import Stream, Tap, metrics
+from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_ccc_campaign.api.campaign_list import Listing
 from tap_ccc_campaign.api.client import CallResult, CCCClient, RetryPolicy
@@ -28,6 +29,9 @@ from tap_ccc_campaign.sdk_private import UNHANDLED_ERROR_LINE
 class CCCStream(Stream):
     # Streams write their own STATE as they go (see _checkpoint); singer-sdk's counter never fires.
     STATE_MSG_FREQUENCY = 2**62
+    # Every record leaves the tap checked against its schema, unknown fields dropped at any depth
+    # (validation.RecordChecker): singer-sdk's own pass over each record would change nothing.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
 
     def __init__(self, tap: Tap, *, spool: Spool, failed: StreamFailures | None = None, **kwargs: Any) -> None:
         super().__init__(tap=tap, **kwargs)

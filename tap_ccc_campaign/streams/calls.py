@@ -272,10 +272,10 @@ class PredictiveDialingCallsStream(CCCStream):
                     if fetched.anonymous:
                         why["records without a SessionId (ignored)"] += fetched.anonymous
                     for raw in fetched.records:
-                        record = checker.drop_unknown(
+                        record, problems = checker.checked(
                             cdr.loadable(raw) | {"SdkAppId": campaign.sdk_app_id, "CampaignId": campaign.campaign_id}
                         )
-                        if problems := checker.violations(record):
+                        if problems:
                             label = str(campaign.campaign_id)
                             detail = f"call {raw['SessionId']}: invalid field(s) {', '.join(map(str, problems))}"
                             failures.add(label, "invalid fields", detail)

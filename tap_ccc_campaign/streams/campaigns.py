@@ -344,9 +344,8 @@ class PredictiveDialingCampaignsStream(CCCStream):
             )
             self.logger.error("Campaign %s not emitted: the answer holds no fields", label)
             return None
-        record = checker.drop_unknown({**result.data, "SdkAppId": sdk_app_id})
-        record.setdefault("CampaignId", campaign_id)
-        problems = [str(v) for v in checker.violations(record)]
+        record, violations = checker.checked({"CampaignId": campaign_id, **result.data, "SdkAppId": sdk_app_id})
+        problems = [str(v) for v in violations]
         if record["CampaignId"] != campaign_id:
             problems.append(f"CampaignId: the answer is for campaign {record['CampaignId']!r}")
         if problems:

@@ -31,11 +31,11 @@ class PredictiveDialingCampaignProgressStream(CCCStream):
         client = self._client(settings, Progress(0, self.logger, limit=settings.requests_per_second))
         try:
             for sdk_app_id, entry in self._configured(settings, client):
-                record = checker.drop_unknown(
+                record, problems = checker.checked(
                     {"SdkAppId": sdk_app_id, "CampaignId": entry["CampaignId"], "ObservedAt": entry["ObservedAt"]}
                     | {name: entry[name] for name in ENTRY_FIELDS if name in entry}
                 )
-                if problems := checker.violations(record):
+                if problems:
                     label = f"campaign {entry['CampaignId']} of SdkAppId {sdk_app_id}"
                     failures.add(label, "invalid fields", f"{label}: {', '.join(map(str, problems))}")
                     continue

@@ -78,7 +78,8 @@ class PredictiveDialingSessionsStream(CCCStream):
                 refused = False
                 for session_id in future.result():
                     record = {"SdkAppId": sdk_app_id, "CampaignId": campaign_id, "SessionId": session_id}
-                    if problems := checker.violations(record):
+                    record, problems = checker.checked(record)
+                    if problems:
                         detail = f"campaign {campaign_id}: a session id the schema refuses: {problems[0]}"
                         failures.add(str(campaign_id), "invalid session id", detail)
                         refused = True
