@@ -113,6 +113,16 @@ class CCCStream(Stream):
         self._spool.keep(key, found)
         return found
 
+    def _warn_listed_twice(self, twice: list[tuple[str, int]]) -> None:
+        """One line for the sessions a list gave under a second campaign: (session id, that campaign)."""
+        if twice:
+            self.logger.warning(
+                "%d session(s) were listed under two campaigns: each is loaded once, with the first campaign: %s%s",
+                len(twice),
+                ", ".join(f"{s} (again under campaign {cid})" for s, cid in twice[:10]),
+                " …" if len(twice) > 10 else "",
+            )
+
     def _list_complete(self, sdk_app_id: int) -> bool:
         """Whether this run's list of the app's campaigns was complete (see Listing): only then may
         a campaign's absence from it count."""

@@ -407,15 +407,7 @@ class PredictiveDialingCallsStream(CCCStream):
                 shown,
                 " …" if len(sessions) > 10 else "",
             )
-        if twice:
-            shown = ", ".join(f"{s} (again under campaign {cid})" for s, cid in twice[:10])
-            self.logger.warning(
-                "%d session(s) were listed under two campaigns: each call is loaded once, with the first "
-                "campaign: %s%s",
-                len(twice),
-                shown,
-                " …" if len(twice) > 10 else "",
-            )
+        self._warn_listed_twice(twice)
         if settings.start_date is not None and settings.start_date.timestamp() > time.time():
             self.logger.warning(
                 "start_date (%s) is in the future: no call record is read; the sessions found are kept pending",

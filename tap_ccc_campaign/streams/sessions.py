@@ -104,13 +104,7 @@ class PredictiveDialingSessionsStream(CCCStream):
         if settings.discovery and not failures and all(map(self._list_complete, settings.sdk_app_ids)):
             forget_unlisted(marks, listed_now, settings.sdk_app_ids)
         self.save_progress()
-        if twice:
-            self.logger.warning(
-                "%d session(s) were listed under two campaigns: each is loaded once, with the first campaign: %s%s",
-                len(twice),
-                ", ".join(f"{s} (again under campaign {cid})" for s, cid in twice[:10]),
-                " …" if len(twice) > 10 else "",
-            )
+        self._warn_listed_twice(twice)
         self.logger.info(
             "Done: %d session(s) of %d campaign(s) listed; %d campaign(s) could not have new ones; %s",
             emitted,
