@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 
 import pytest
@@ -33,7 +34,19 @@ def test_a_signal_while_a_record_is_written_acts_once_its_bookkeeping_is_done(on
     writer.on_record_written(counted)
     writer.write_message(RecordMessage(stream="s", record={"CampaignId": 1}))
     assert order == ["held", "counted", "handled"]
+    writer.flush()
     assert '"CampaignId":1' in capsys.readouterr().out.replace(" ", "")
+
+
+def test_records_are_written_together_and_always_before_the_state_that_follows_them(capsys):
+    writer = Writer()
+    for n in range(3):
+        writer.write_message(RecordMessage(stream="s", record={"CampaignId": n}))
+    assert capsys.readouterr().out == ""  # gathered, not one write each
+    writer.write_message(StateMessage(value={"bookmarks": {"s": {"done": 3}}}))
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [m["type"] for m in lines] == ["RECORD", "RECORD", "RECORD", "STATE"]
+    assert [m["record"]["CampaignId"] for m in lines[:3]] == [0, 1, 2]
 
 
 def test_a_signal_while_a_state_is_written_waits_for_the_whole_line(on_signal, capsys):
@@ -68,5 +81,7 @@ def test_a_loader_that_stopped_reading_is_named(monkeypatch):
             pass
 
     monkeypatch.setattr("sys.stdout", Closed())
+    writer = Writer()
+    writer.write_message(RecordMessage(stream="s", record={"CampaignId": 1}))  # gathered
     with pytest.raises(TargetGone, match="the target stopped reading"):
-        Writer().write_message(RecordMessage(stream="s", record={"CampaignId": 1}))
+        writer.write_message(StateMessage(value={}))

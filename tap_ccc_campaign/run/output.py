@@ -3,6 +3,8 @@ a record's bookkeeping done before a termination signal can act."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import signal
 import sys
 from collections.abc import Callable
@@ -11,7 +13,9 @@ from singer_sdk.contrib.msgspec import encoder
 from singer_sdk.io_base import SingerWriter
 from singer_sdk.singerlib import Message, RecordMessage
 
-from tap_ccc_campaign.errors import TargetGone
+from tap_ccc_campaign.errors import TapError, TargetGone
+
+FLUSH_SIZE = 64 * 1024  # bytes of records gathered before they are written
 
 
 class Writer(SingerWriter):
@@ -20,6 +24,9 @@ class Writer(SingerWriter):
         self._written: Callable[[], None] | None = None
         self._depth = 0  # writes in progress on this (the main) thread
         self._held: int | None = None
+        self._pending: list[str] = []  # records written but not yet handed to stdout
+        self._pending_size = 0
+        atexit.register(self._flush_at_exit)
 
     def on_record_written(self, hook: Callable[[], None] | None) -> None:
         """Call ``hook`` right after each RECORD has been written and flushed, whatever stream name
@@ -48,18 +55,32 @@ class Writer(SingerWriter):
             signum, self._held = self._held, None
             signal.raise_signal(signum)
 
+    def _flush_at_exit(self) -> None:
+        with contextlib.suppress(TapError, OSError, ValueError):
+            self.flush()
+
     def serialize_message(self, message: Message) -> str:
         # msgspec's encoder (singer-sdk's own, from its msgspec extra) writes a record several times
         # faster than simplejson; the JSON is the same to any reader (non-ASCII left as UTF-8).
         return encoder.encode(message.to_dict()).decode("utf-8")
 
     def _write(self, message: Message) -> None:
+        # Records are gathered and written together (stdout may be unbuffered: PYTHONUNBUFFERED is
+        # common where Meltano runs), at the latest with the next message that is not a record: a
+        # STATE always follows the records it counts, and so does anything a signal writes.
+        line = self.format_message(message) + "\n"
+        self._pending.append(line)
+        self._pending_size += len(line)
+        if not isinstance(message, RecordMessage) or self._pending_size >= FLUSH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the gathered records, and flush stdout."""
         try:
-            sys.stdout.write(self.format_message(message) + "\n")
-            # Records reach the loader in the stream's buffer; anything else (a STATE above all,
-            # which must follow the records it counts) pushes them out at once.
-            if not isinstance(message, RecordMessage):
-                sys.stdout.flush()
+            if self._pending:
+                text, self._pending, self._pending_size = "".join(self._pending), [], 0
+                sys.stdout.write(text)
+            sys.stdout.flush()
         except BrokenPipeError:
             raise TargetGone(
                 "the target stopped reading the tap's output (it exited or crashed): see the loader's log"

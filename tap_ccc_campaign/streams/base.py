@@ -66,6 +66,10 @@ class CCCStream(Stream):
         finally:
             if self._writer is not None:
                 self._writer.on_record_written(None)
+                # singer-sdk writes no STATE when the state did not change: the stream's last
+                # records must not wait for one.
+                with contextlib.suppress(TapError, OSError, ValueError):
+                    self._writer.flush()
 
     def _hand(self, record: dict[str, Any], done: Callable[[], None]) -> Iterator[dict[str, Any]]:
         """Yield ``record``; ``done`` runs once it is written (whatever stream maps make of it: an
