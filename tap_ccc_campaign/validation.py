@@ -55,15 +55,17 @@ class RecordChecker:
             if any(key.startswith("x-documented-") for key in spec)
         }
         self._warned: set[str] = set()
-        self._warned_values: set[tuple[str, Any]] = set()
+        self._judged: set[tuple[str, Any]] = set()  # (field, value) already judged (and warned about)
         self._logger = logger
 
     def note_undocumented(self, record: dict[str, Any]) -> None:
         for name, spec in self._documented.items():
             value = record.get(name)
-            if value is None or (name, value) in self._warned_values or _documented(spec, value):
+            if value is None or (name, value) in self._judged:
                 continue
-            self._warned_values.add((name, value))
+            self._judged.add((name, value))
+            if _documented(spec, value):
+                continue
             self._logger.warning(
                 "%s = %r is outside what the API documents (%s): loaded as is (warned once per field and value).",
                 name,

@@ -18,7 +18,9 @@ PARTICIPANT_NOT_LOADED = ("RecordURL", "CustomRecordURL")
 
 
 def loadable(record: dict[str, Any]) -> dict[str, Any]:
-    kept = {k: v for k, v in record.items() if k not in NOT_LOADED}
+    kept = dict(record)
+    for name in NOT_LOADED:
+        kept.pop(name, None)
     participants = kept.get("ServeParticipants")
     if isinstance(participants, list):
         kept["ServeParticipants"] = [
