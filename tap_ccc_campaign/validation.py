@@ -48,7 +48,6 @@ class RecordChecker:
         self._validator = Draft7Validator(schema)
         # Formats are not checked (as jsonschema does without a format checker): the same rules.
         self._whole = fastjsonschema.compile(_closed(schema), formats={"date-time": lambda value: True})
-        self._known = set(schema.get("properties", {}))
         self._documented = {
             name: spec
             for name, spec in schema.get("properties", {}).items()
@@ -107,7 +106,7 @@ def _closed(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema with every object closed to properties it does not name (to notice unknown fields)."""
     if not isinstance(schema, dict):
         return schema
-    closed = {key: _closed(value) if key in ("items",) else value for key, value in schema.items()}
+    closed = {key: _closed(value) if key == "items" else value for key, value in schema.items()}
     if "properties" in schema:
         closed["properties"] = {name: _closed(spec) for name, spec in schema["properties"].items()}
         closed.setdefault("additionalProperties", False)

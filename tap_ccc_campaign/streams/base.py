@@ -127,11 +127,11 @@ class CCCStream(Stream):
                 " …" if len(twice) > 10 else "",
             )
 
-    def _list_complete(self, sdk_app_id: int) -> bool:
-        """Whether this run's list of the app's campaigns was complete (see Listing): only then may
-        a campaign's absence from it count."""
-        key = ("complete", sdk_app_id)
-        return key in self._spool and bool(self._spool.get(key))
+    def _listed_whole(self, settings: Settings) -> bool:
+        """Whether this run listed every campaign of every app, each list complete (see Listing): only
+        then may a campaign's absence from the lists count."""
+        keys = [("complete", app) for app in settings.sdk_app_ids]
+        return settings.discovery and all(key in self._spool and bool(self._spool.get(key)) for key in keys)
 
     def _configured(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
         """(SdkAppId, list entry) of every campaign the config asks for: all, or the campaign_ids."""

@@ -187,8 +187,7 @@ class PredictiveDialingCallsStream(CCCStream):
         seen: defaultdict[int, IdSet] = defaultdict(IdSet)  # sessions handled this run, per app
         why = Counter[str]()  # calls not loaded this run, by reason
         twice: list[tuple[str, int]] = []  # (session, the campaign it was listed under again)
-        emitted = asked_in_all = campaigns_seen = 0
-        since_checkpoint = 0
+        emitted = asked_in_all = campaigns_seen = checkpointed = 0
 
         def campaigns() -> Iterator[CampaignCalls]:
             for sdk_app_id, entry in self._configured(settings, client):
@@ -284,7 +283,6 @@ class PredictiveDialingCallsStream(CCCStream):
                         checker.note_undocumented(record)
                         yield record
                         emitted += 1
-                        since_checkpoint += 1
                         self._noted(campaign, raw)
                     for session in fetched.missing:
                         if session in campaign.changing:  # loaded before: kept as it was
@@ -293,20 +291,15 @@ class PredictiveDialingCallsStream(CCCStream):
                             why["no record yet (kept pending)"] += 1
                 if campaign.batches_left == 0:
                     self._finish(campaign, out_of_reach)
-                    if since_checkpoint >= self.STATE_EVERY:
-                        since_checkpoint = 0
+                    if emitted - checkpointed >= self.STATE_EVERY:
+                        checkpointed = emitted
                         self._checkpoint()
         finally:
             sessions_pool.close()
             calls_pool.close()
             client.stop()
             client.close()
-        if (
-            settings.discovery
-            and not failures
-            and not list_failures
-            and all(map(self._list_complete, settings.sdk_app_ids))
-        ):
+        if not failures and not list_failures and self._listed_whole(settings):
             for kept in (marks, self._loaded, self._pending, self._changing, self._ends):
                 forget_unlisted(kept, listed_now, settings.sdk_app_ids)
         self.save_progress()

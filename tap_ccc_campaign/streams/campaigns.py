@@ -144,7 +144,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
                         yield from self._hand_over(record, campaign, print_, cycle, last_sync)
                     progress.advance()
                     last_sync.update(done=progress.done, last_campaign_id=campaign[1])
-                listed_all = settings.discovery and all(map(self._list_complete, settings.sdk_app_ids))
+                listed_all = self._listed_whole(settings)
                 if not failures and listed_all:
                     # Loaded before and not in a complete list now: read once more, so that only the
                     # API's answer (with the list's silence) marks a campaign deleted.

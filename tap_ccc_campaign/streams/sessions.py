@@ -101,7 +101,7 @@ class PredictiveDialingSessionsStream(CCCStream):
             pool.close()
             client.stop()
             client.close()
-        if settings.discovery and not failures and all(map(self._list_complete, settings.sdk_app_ids)):
+        if not failures and self._listed_whole(settings):
             forget_unlisted(marks, listed_now, settings.sdk_app_ids)
         self.save_progress()
         self._warn_listed_twice(twice)
