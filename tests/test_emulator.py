@@ -187,7 +187,7 @@ def test_a_dropped_connection_gives_no_answer(start_emulator):
 def test_extra_field_is_added_to_every_campaign(start_emulator):
     emulator = start_emulator(faults=FaultPlan(extra_field=True))
     answer = post(emulator, "DescribePredictiveDialingCampaign", {"SdkAppId": 1400000000, "CampaignId": 2570})
-    assert answer.json()["Response"]["AIAgentId"] == 7
+    assert answer.json()["Response"]["NewerVersionField"] == 7
 
 
 def test_a_neighbour_spends_the_accounts_budget_and_is_counted_apart(start_emulator):

@@ -99,7 +99,7 @@ def test_an_unknown_extra_field_is_dropped_and_the_run_succeeds(start_emulator, 
     run = run_tap(config_for(emulator), tmp_path)
     assert run.returncode == 0
     assert len(run.records) == CAMPAIGNS
-    assert run.stderr.count("The API returned field 'AIAgentId'") == 1
+    assert run.stderr.count("The API returned field 'NewerVersionField'") == 1
 
 
 def test_a_wrong_key_over_10000_campaigns_makes_a_handful_of_calls(start_emulator, tmp_path):

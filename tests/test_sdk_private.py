@@ -39,3 +39,14 @@ def test_the_sdks_unhandled_error_line_is_still_its_text():
 def test_state_message_frequency_is_still_the_counter_that_writes_state():
     assert "STATE_MSG_FREQUENCY" in inspect.getsource(Stream)
     assert CCCStream.STATE_MSG_FREQUENCY > 2**40
+
+
+def test_records_become_messages_in_generate_record_messages_after_popping_deselected_properties():
+    # PrivateStreamHooks._generate_record_messages skips the two walks when they cannot change a
+    # record, and otherwise calls this one.
+    body = inspect.getsource(Stream._generate_record_messages)
+    assert "pop_deselected_record_properties(" in body
+    assert "conform_record_data_types(" in body
+    assert "version=self._stream_version" in body
+    assert "stream_map.transform(record)" in body
+    assert "_generate_record_messages(record)" in inspect.getsource(Stream._write_record_message)

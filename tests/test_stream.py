@@ -100,8 +100,8 @@ def test_an_unknown_field_is_dropped_with_one_warning(start_emulator, caplog):
     with caplog.at_level(logging.WARNING):
         got = records_of(sync_in_process(tap_config(emulator, [2569, 2570, 2571])))
     assert len(got) == 3
-    assert all("AIAgentId" not in r for r in got)
-    assert caplog.text.count("The API returned field 'AIAgentId'") == 1
+    assert all("NewerVersionField" not in r for r in got)
+    assert caplog.text.count("The API returned field 'NewerVersionField'") == 1
 
 
 def test_request_id_goes_to_logs_not_records(emulator):

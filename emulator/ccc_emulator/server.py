@@ -29,7 +29,7 @@ from ccc_emulator.ratelimit import TrailingWindow
 
 SERVICE = "ccc"
 VERSION = "2020-02-10"
-EXTRA_FIELD = ("AIAgentId", 7)  # stands for a field a newer API version might add
+EXTRA_FIELD = ("NewerVersionField", 7)  # stands for a field a newer API version might add
 
 
 @dataclass
@@ -229,8 +229,8 @@ class Emulator:
                     fields = {**fields, "Priority": "high"}
                 if fault == "empty":
                     fields = {}
-                if self.faults.extra_field:
-                    fields = {**fields, EXTRA_FIELD[0]: EXTRA_FIELD[1]}
+            if self.faults.extra_field and fields:
+                fields = _with_extra_field(fields)
             payload, status = protocol.success(fields, request_id), 200
             entry["outcome"] = "ok"
         except ApiError as err:
@@ -265,6 +265,21 @@ class Emulator:
             with self._lock:
                 self.counters.faults[fault] += 1
         return fault
+
+
+def _with_extra_field(fields: dict[str, Any]) -> dict[str, Any]:
+    """An answer as a newer API version might give it: one more field on the answer, on every object
+    inside its records, and on every other record itself (so some records carry it only nested)."""
+
+    def grown(value: Any, top: bool = True) -> Any:
+        if isinstance(value, dict):
+            inner = {k: grown(v) for k, v in value.items()}
+            return {**inner, EXTRA_FIELD[0]: EXTRA_FIELD[1]} if top else inner
+        if isinstance(value, list):
+            return [grown(v, top=i % 2 == 0) for i, v in enumerate(value)]
+        return value
+
+    return grown(fields)
 
 
 def _spoilt(record: dict[str, Any], fault: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from typing import Any
 
-from singer_sdk import Stream, Tap, metrics
+from singer_sdk import Tap, metrics
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_ccc_campaign.api.campaign_list import Listing
@@ -23,10 +23,10 @@ from tap_ccc_campaign.run.failures import Failures, StreamFailures
 from tap_ccc_campaign.run.output import Writer
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.run.spool import Spool
-from tap_ccc_campaign.sdk_private import UNHANDLED_ERROR_LINE
+from tap_ccc_campaign.sdk_private import UNHANDLED_ERROR_LINE, PrivateStreamHooks
 
 
-class CCCStream(Stream):
+class CCCStream(PrivateStreamHooks):
     # Streams write their own STATE as they go (see _checkpoint); singer-sdk's counter never fires.
     STATE_MSG_FREQUENCY = 2**62
     # Every record leaves the tap checked against its schema, unknown fields dropped at any depth

@@ -164,10 +164,14 @@ class PredictiveDialingCallsStream(CCCStream):
         since = max(reach, int(settings.start_date.timestamp())) if settings.start_date else reach
         progress = Progress(0, self.logger, limit=settings.requests_per_second, unit="batches of calls")
         client = self._client(settings, progress)
+        # A few campaigns' lists ahead are enough to keep the call-record reads busy (one list page
+        # of 1,000 sessions feeds ten of them); with a pool's worth, the next campaign's second
+        # page would queue at the pacer behind dozens of other lists while the reads wait for it.
+        listers = max(2, settings.workers // 8)
         sessions_pool: OrderedPool[CampaignCalls, list[str]] = OrderedPool(
             lambda c: self._sessions_of(client, c.sdk_app_id, c.campaign_id) if c.listed else [],
-            workers=settings.workers,
-            window=settings.workers * 2,
+            workers=listers,
+            window=listers * 2,
         )
 
         def read(batch: Batch) -> Fetched:
