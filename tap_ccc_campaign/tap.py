@@ -27,10 +27,12 @@ from tap_ccc_campaign.run.spool import Spool
 from tap_ccc_campaign.sdk_private import PrivateHooks
 from tap_ccc_campaign.state import state_file
 from tap_ccc_campaign.streams import (
+    AgentsStream,
     PredictiveDialingCallsStream,
     PredictiveDialingCampaignProgressStream,
     PredictiveDialingCampaignsStream,
     PredictiveDialingSessionsStream,
+    SkillGroupsStream,
 )
 from tap_ccc_campaign.validation import load_schema
 
@@ -105,6 +107,8 @@ class TapCCCCampaign(PrivateHooks):
             ),
             PredictiveDialingSessionsStream(tap=self, schema=load_schema("predictive_dialing_sessions"), **shared),
             PredictiveDialingCallsStream(tap=self, schema=load_schema("predictive_dialing_calls"), **shared),
+            SkillGroupsStream(tap=self, schema=load_schema("skill_groups"), **shared),
+            AgentsStream(tap=self, schema=load_schema("agents"), **shared),
         ]
 
     def sync_all(self) -> None:

@@ -37,7 +37,8 @@ def fields(model: str) -> dict[str, Declared]:
         many = declared.startswith("list of ")
         name = declared.removeprefix("list of ").strip()
         # A nested model is written ":class:`tencentcloud.ccc.v20200210.models.SeatUserInfo`".
-        name = name.rstrip("`").rpartition(".")[2] if name.startswith(":class:") else name
+        # A scalar may carry a qualifier: "list of int non-negative".
+        name = name.rstrip("`").rpartition(".")[2] if name.startswith(":class:") else name.split()[0]
         found[field] = Declared(name, many)
     return found
 

@@ -42,12 +42,14 @@ def test_discover_prints_the_catalog(tmp_path):
         )
         for s in catalog["streams"]
     }
-    # The settings are read unless deselected; the history, sessions and calls when selected.
+    # The settings are read unless deselected; the other streams when selected.
     assert by_default == {
         "predictive_dialing_campaigns": True,
         "predictive_dialing_campaign_progress": False,
         "predictive_dialing_sessions": False,
         "predictive_dialing_calls": False,
+        "skill_groups": False,
+        "agents": False,
     }
 
 

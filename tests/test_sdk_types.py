@@ -18,7 +18,11 @@ STREAMS = {
     "predictive_dialing_campaigns": ("DescribePredictiveDialingCampaignResponse", {"RequestId"}, set()),
     "predictive_dialing_campaign_progress": ("DescribePredictiveDialingCampaignsElement", set(), set()),
     "predictive_dialing_calls": ("TelCdrInfo", set(), set(cdr.NOT_LOADED)),
+    "skill_groups": ("SkillGroupInfoItem", set(), set()),
+    "agents": ("StaffInfo", set(), set()),
 }
+
+OWN_KEYS = {"skill_groups": {"SkillGroupId": 7}, "agents": {"Mail": "a@example.com"}}
 
 
 def checker(stream: str) -> RecordChecker:
@@ -49,6 +53,7 @@ def test_a_record_of_the_sdks_declared_types_passes_the_streams_check(stream, sh
         record.update(KEYS)
     if stream == "predictive_dialing_calls":
         record["SessionId"] = "s-1"
+    record.update(OWN_KEYS.get(stream, {}))  # a key is never null
     assert [str(v) for v in check.violations(record)] == []
 
 
@@ -100,3 +105,23 @@ def test_the_emulators_call_records_are_of_the_sdks_declared_types(store):
     assert any(c["SeatUser"] for c in calls), "no answered call to check the agent's fields on"
     problems = [p for call in calls for name, value in call.items() for p in mismatches(value, declared[name], name)]
     assert problems[:5] == []
+
+
+def test_the_emulators_skill_groups_and_agents_are_of_the_sdks_declared_types(store):
+    groups, agents = fields("SkillGroupInfoItem"), fields("StaffInfo")
+    problems = [
+        p for group in store.directory.skill_groups() for k, v in group.items() for p in mismatches(v, groups[k], k)
+    ]
+    problems += [
+        p
+        for agent in store.directory.agents()
+        for k, v in agent.items()
+        # Declared int, described as a list of role ids: the emulator sends both, as accounts may.
+        if k != "RoleIdList"
+        for p in mismatches(v, agents[k], k)
+    ]
+    assert problems == []
+    role_lists = {type(a["RoleIdList"]) for a in store.directory.agents()}
+    assert role_lists == {int, list}
+    assert all(checker("agents").violations({"SdkAppId": 1, **a}) == [] for a in store.directory.agents())
+    assert all(checker("skill_groups").violations({"SdkAppId": 1, **g}) == [] for g in store.directory.skill_groups())

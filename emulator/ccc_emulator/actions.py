@@ -134,9 +134,44 @@ def describe_tel_cdr(world: World, params: Params, now: float) -> dict[str, Any]
     return {"TotalCount": len(records), "TelCdrList": records[number * size : (number + 1) * size]}
 
 
+def describe_skill_groups(world: World, params: Params, now: float) -> dict[str, Any]:
+    store = _app(world, params)
+    size, number = _page(params, 100)
+    modified = _integer(params, "ModifiedTime", required=False)
+    wanted = _integer(params, "SkillGroupId", required=False)
+    name = params.get("SkillGroupName")
+    if name is not None and not isinstance(name, str):
+        raise ApiError("InvalidParameter", "The parameter `SkillGroupName` must be a string.")
+    groups = [
+        g
+        for g in store.directory.skill_groups(modified)
+        if (wanted is None or g["SkillGroupId"] == wanted) and (name is None or name in g["SkillGroupName"])
+    ]
+    return {"TotalCount": len(groups), "SkillGroupList": groups[number * size : (number + 1) * size]}
+
+
+def describe_staff(world: World, params: Params, now: float) -> dict[str, Any]:
+    store = _app(world, params)
+    size, number = _page(params, 9999)
+    modified = _integer(params, "ModifiedTime", required=False)
+    group = _integer(params, "SkillGroupId", required=False)
+    mail = params.get("StaffMail")
+    if mail is not None and not isinstance(mail, str):
+        raise ApiError("InvalidParameter", "The parameter `StaffMail` must be a string.")
+    staff = [
+        a
+        for a in store.directory.agents(modified)
+        if (mail is None or a["Mail"] == mail)
+        and (group is None or any(g["SkillGroupId"] == group for g in a["SkillGroupList"]))
+    ]
+    return {"TotalCount": len(staff), "StaffList": staff[number * size : (number + 1) * size]}
+
+
 ACTIONS: dict[str, Callable[[World, Params, float], dict[str, Any]]] = {
     "DescribePredictiveDialingCampaign": describe_campaign,
     "DescribePredictiveDialingCampaigns": describe_campaigns,
     "DescribePredictiveDialingSessions": describe_sessions,
     "DescribeTelCdr": describe_tel_cdr,
+    "DescribeSkillGroupInfoList": describe_skill_groups,
+    "DescribeStaffInfoList": describe_staff,
 }

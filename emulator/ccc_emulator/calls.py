@@ -26,7 +26,7 @@ END_STATUS = {
     234: "",
 }
 _NOT_ANSWERED = (202, 202, 202, 203, 204, 205, 206, 208, 222, 17, 234)
-_AGENTS = (
+AGENTS = (
     ("Li Lei", "lilei@example.com", "1001"),
     ("王芳", "wangfang@example.com", "1002"),
     ("Anna Petrova", "anna@example.com", "1003"),
@@ -61,7 +61,7 @@ def call_record(
     talk = rng.randint(15, 600) if answered and not abandoned else (rng.randint(1, 4) if abandoned else 0)
     ended = (accept + talk) if answered else ring + rng.randint(10, 40)
     end_status = 1 if answered else rng.choice(_NOT_ANSWERED)
-    agent = rng.choice(_AGENTS) if answered and not abandoned else None
+    agent = rng.choice(AGENTS) if answered and not abandoned else None
     skill_group_id = campaign["SkillGroupId"]
     record_id = f"rec-{session[-12:]}" if agent else ""
     seat = (

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from ccc_emulator import calls
+from ccc_emulator.directory import Directory
 
 DEFAULT_SDK_APP_ID = 1400000000
 DEFAULT_FIRST_ID = 2569
@@ -93,6 +94,7 @@ class CampaignStore:
         self._next_id = next_id
         self._changes: dict[int, dict[str, Any]] = {}  # per campaign, fields changed since generation
         self._created: set[int] = set()
+        self._directory: Directory | None = None
 
     @property
     def count(self) -> int:
@@ -116,6 +118,14 @@ class CampaignStore:
 
     def has(self, campaign_id: int) -> bool:
         return campaign_id in self._present
+
+    @property
+    def directory(self) -> Directory:
+        """The app's skill groups and agents (made on first use: every campaign's group is in it)."""
+        if self._directory is None:
+            groups = [self.campaign(cid)["SkillGroupId"] for cid in self._ids]
+            self._directory = Directory(self.seed, self.sdk_app_id, groups, self.anchor)
+        return self._directory
 
     # The world moving on between two syncs.
 

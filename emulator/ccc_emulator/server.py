@@ -193,6 +193,8 @@ class Emulator:
             entry["campaign_id"] = params.get("CampaignId")
             if isinstance(params.get("SessionIds"), list):
                 entry["session_ids"] = params["SessionIds"]
+            if "ModifiedTime" in params:
+                entry["modified_time"] = params["ModifiedTime"]
             if not self.window.admit(action):
                 with self._lock:
                     self.counters.rejections[action] += 1

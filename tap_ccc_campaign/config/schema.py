@@ -139,6 +139,23 @@ SCHEMA = th.PropertiesList(
         "being migrated than emptied. Set 1 for a run after deleting many campaigns on purpose.",
     ),
     th.Property(
+        "directory_full_read_hours",
+        th.NumberType(minimum=0),
+        default=24,
+        description="skill_groups and agents: how often their lists are read whole (hours; 0: every "
+        "sync). In between, a sync asks only for the items modified since the newest LastModifyTimestamp "
+        "it has seen (less directory_lookback_seconds). The lists never say what was deleted: a whole "
+        "read is what finds it, and only a complete one marks anything deleted.",
+    ),
+    th.Property(
+        "directory_lookback_seconds",
+        th.IntegerType(minimum=0),
+        default=300,
+        description="skill_groups and agents: how far before the newest LastModifyTimestamp seen a "
+        "sync asks again (ModifiedTime), for changes CCC stamped a little before they became visible. "
+        "What was read again unchanged is not emitted again.",
+    ),
+    th.Property(
         "start_date",
         th.DateTimeType,
         description="How far back predictive_dialing_calls reads call records (RFC 3339, e.g. "

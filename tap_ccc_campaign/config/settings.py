@@ -35,6 +35,8 @@ class Settings:
     full_refresh_days: int = 7
     start_date: datetime | None = None
     max_deleted_share: float = 0.5
+    directory_full_read_hours: float = 24
+    directory_lookback_seconds: int = 300
 
     @property
     def workers(self) -> int:
@@ -81,6 +83,8 @@ class Settings:
             full_refresh_days=int(config.get("full_refresh_days", 7)),
             start_date=parse_start_date(config.get("start_date")),
             max_deleted_share=float(config.get("max_deleted_share", 0.5)),
+            directory_full_read_hours=float(config.get("directory_full_read_hours", 24)),
+            directory_lookback_seconds=int(config.get("directory_lookback_seconds", 300)),
         )
 
 

@@ -18,6 +18,8 @@ STREAM_KEYS = {
     "predictive_dialing_campaign_progress": set(),
     "predictive_dialing_sessions": {"marks"},
     "predictive_dialing_calls": {"marks", "loaded", "pending", "changing", "ends"},
+    "skill_groups": {"apps"},
+    "agents": {"apps"},
 }
 
 
@@ -84,6 +86,8 @@ def _clean_part(stream: str, key: str, value: Any) -> tuple[Any, list[tuple[str,
     if key == "cycle":
         problem = cycle.problem(value)
         return (value, []) if problem is None else (None, [("", problem)])
+    if key == "apps":
+        return _per_app(value, _directory_app)
     if key in ("pending", "changing"):
         return _per_app(value, lambda v: _per_campaign(v, _tries, "is not a map of session ids to numbers"))
     if key == "ends":
@@ -92,6 +96,27 @@ def _clean_part(stream: str, key: str, value: Any) -> tuple[Any, list[tuple[str,
         return _per_app(value, lambda v: _per_campaign(v, _is_id_set, "is not an id set"))
     # loaded (the campaigns' ledger) and marks: SdkAppId -> encoded id map
     return _per_app(value, lambda v: (v, []) if _is_id_set(v) else (None, [("", "is not an id map")]))
+
+
+def _directory_app(value: Any) -> tuple[Any, list[tuple[str, str]]]:
+    """One app's bookmark of skill_groups or agents: {whole_at, newest, known: {key: checksum}}."""
+    if not isinstance(value, dict):
+        return None, [("", "is not an object")]
+    kept, problems = {}, []
+    for name in ("whole_at", "newest"):
+        if name in value:
+            if _integer(value[name]):
+                kept[name] = value[name]
+            else:
+                problems.append((f".{name}", "is not a unix time"))
+    known = value.get("known", {})
+    if isinstance(known, dict) and all(isinstance(v, int) and not isinstance(v, bool) for v in known.values()):
+        kept["known"] = known
+    else:
+        # Without what was loaded, nothing can be proved deleted: the next whole read starts over.
+        problems.append((".known", "is not a map of keys to checksums"))
+        kept.pop("whole_at", None)
+    return kept, problems
 
 
 def _per_app(value: Any, clean: Any) -> tuple[Any, list[tuple[str, str]]]:

@@ -2,12 +2,15 @@
 
 from tap_ccc_campaign.streams.calls import PredictiveDialingCallsStream
 from tap_ccc_campaign.streams.campaigns import PredictiveDialingCampaignsStream
+from tap_ccc_campaign.streams.directory import AgentsStream, SkillGroupsStream
 from tap_ccc_campaign.streams.progress import PredictiveDialingCampaignProgressStream
 from tap_ccc_campaign.streams.sessions import PredictiveDialingSessionsStream
 
 __all__ = [
+    "AgentsStream",
     "PredictiveDialingCallsStream",
     "PredictiveDialingCampaignProgressStream",
     "PredictiveDialingCampaignsStream",
     "PredictiveDialingSessionsStream",
+    "SkillGroupsStream",
 ]
