@@ -212,6 +212,8 @@ STREAMS = {
     "predictive_dialing_campaign_progress": ["SdkAppId", "CampaignId", "ObservedAt", "Status", "FinishedCalleeCount"],
     "predictive_dialing_sessions": ["SdkAppId", "CampaignId", "SessionId"],
     "predictive_dialing_calls": list(load_schema("predictive_dialing_calls")["properties"]),
+    "skill_groups": ["SdkAppId", "SkillGroupId", "SkillGroupName", "RoutePolicy", "MaxConcurrency", "RingAll"],
+    "agents": ["SdkAppId", "Mail", "StaffNumber", "RoleId", "LastModifyTimestamp", "SkillGroupList"],
 }
 
 
@@ -228,7 +230,17 @@ def calls_env(start_emulator, tmp_path):
 
 
 def same_as_the_api(store, tables: dict[str, list[dict]], runs: int, *, empty_is_null: bool) -> None:
-    """Every session once, every call once and equal to the API's record, one progress row per campaign per run."""
+    """Every session once, every call once and equal to the API's record, one progress row per campaign per
+    run, every skill group and agent once and equal to the API's."""
+    for table, items in (("skill_groups", store.directory.skill_groups()), ("agents", store.directory.agents())):
+        columns = STREAMS[table]
+        want = sorted((tuple(item.get(c, store.sdk_app_id) for c in columns[:-1]) for item in items), key=str)
+        got = sorted((tuple(row[c] for c in columns[:-1]) for row in tables[table]), key=str)
+        assert got == want, table
+    by_mail = {a["Mail"]: a["SkillGroupList"] for a in store.directory.agents()}
+    for row in tables["agents"]:
+        value = row["SkillGroupList"]
+        assert (json.loads(value) if isinstance(value, str) else value) == by_mail[row["Mail"]]
     progress = tables["predictive_dialing_campaign_progress"]
     assert sorted(r["CampaignId"] for r in progress) == sorted(store.ids() * runs)
     sessions = {(cid, s) for cid in store.ids() for s in store.sessions(cid)}
