@@ -50,6 +50,9 @@ def test_discover_prints_the_catalog(tmp_path):
         "predictive_dialing_calls": False,
         "skill_groups": False,
         "agents": False,
+        "auto_callout_tasks": False,
+        "auto_callout_callees": False,
+        "auto_callout_calls": False,
     }
 
 

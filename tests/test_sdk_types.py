@@ -20,9 +20,19 @@ STREAMS = {
     "predictive_dialing_calls": ("TelCdrInfo", set(), set(cdr.NOT_LOADED)),
     "skill_groups": ("SkillGroupInfoItem", set(), set()),
     "agents": ("StaffInfo", set(), set()),
+    "auto_callout_tasks": ("AutoCalloutTaskInfo", set(), set()),
+    "auto_callout_callees": ("AutoCalloutTaskCalleeInfo", set(), set()),
+    "auto_callout_calls": ("TelCdrInfo", set(), set(cdr.NOT_LOADED)),
 }
 
-OWN_KEYS = {"skill_groups": {"SkillGroupId": 7}, "agents": {"Mail": "a@example.com"}}
+OWN_KEYS = {
+    "skill_groups": {"SkillGroupId": 7},
+    "agents": {"Mail": "a@example.com"},
+    "auto_callout_tasks": {"TaskId": 7},
+    "auto_callout_callees": {"TaskId": 7, "Callee": "+8613700000000"},
+    "auto_callout_calls": {"TaskId": 7},
+}
+CALLS = ("predictive_dialing_calls", "auto_callout_calls")
 
 
 def checker(stream: str) -> RecordChecker:
@@ -46,12 +56,12 @@ def test_a_record_of_the_sdks_declared_types_passes_the_streams_check(stream, sh
         for name, declared in fields(model).items()
         if name not in not_data
     }
-    record = cdr.loadable(answer) if stream == "predictive_dialing_calls" else answer
+    record = cdr.loadable(answer) if stream in CALLS else answer
     check = checker(stream)
     record = check.drop_unknown({**record, **KEYS, "ObservedAt": "2026-12-05T00:00:00+00:00"})
-    if stream != "predictive_dialing_calls":
+    if stream not in CALLS:
         record.update(KEYS)
-    if stream == "predictive_dialing_calls":
+    if stream in CALLS:
         record["SessionId"] = "s-1"
     record.update(OWN_KEYS.get(stream, {}))  # a key is never null
     assert [str(v) for v in check.violations(record)] == []
@@ -125,3 +135,19 @@ def test_the_emulators_skill_groups_and_agents_are_of_the_sdks_declared_types(st
     assert role_lists == {int, list}
     assert all(checker("agents").violations({"SdkAppId": 1, **a}) == [] for a in store.directory.agents())
     assert all(checker("skill_groups").violations({"SdkAppId": 1, **g}) == [] for g in store.directory.skill_groups())
+
+
+def test_the_emulators_tasks_and_their_robot_calls_are_of_the_sdks_declared_types(store):
+    book = store.tasks
+    listed, detail, cdr_fields = (
+        fields("AutoCalloutTaskInfo"),
+        fields("DescribeAutoCalloutTaskResponse"),
+        fields("TelCdrInfo"),
+    )
+    problems = [p for t in book.ids() for k, v in book.summary(t).items() for p in mismatches(v, listed[k], k)]
+    problems += [p for t in book.ids() for k, v in book.detail(t).items() for p in mismatches(v, detail[k], k)]
+    calls = [store.call(s) for t in book.ids() for s in book.sessions(t)]
+    assert calls and all(c is not None for c in calls)
+    problems += [p for c in calls for k, v in c.items() for p in mismatches(v, cdr_fields[k], k)]
+    assert problems[:5] == []
+    assert {book.summary(t)["State"] for t in book.ids()} >= {1, 2, 4}

@@ -167,6 +167,21 @@ def describe_staff(world: World, params: Params, now: float) -> dict[str, Any]:
     return {"TotalCount": len(staff), "StaffList": staff[number * size : (number + 1) * size]}
 
 
+def describe_tasks(world: World, params: Params, now: float) -> dict[str, Any]:
+    store = _app(world, params)
+    size, number = _page(params, 100)
+    ids = store.tasks.ids()
+    return {"TotalCount": len(ids), "Tasks": [store.tasks.summary(t) for t in ids[number * size : (number + 1) * size]]}
+
+
+def describe_task(world: World, params: Params, now: float) -> dict[str, Any]:
+    store = _app(world, params)
+    task_id = _integer(params, "TaskId")
+    if not store.tasks.has(task_id):  # type: ignore[arg-type]
+        raise ApiError("InvalidParameterValue", f"Task {task_id} does not exist.")
+    return store.tasks.detail(task_id)  # type: ignore[arg-type]
+
+
 ACTIONS: dict[str, Callable[[World, Params, float], dict[str, Any]]] = {
     "DescribePredictiveDialingCampaign": describe_campaign,
     "DescribePredictiveDialingCampaigns": describe_campaigns,
@@ -174,4 +189,6 @@ ACTIONS: dict[str, Callable[[World, Params, float], dict[str, Any]]] = {
     "DescribeTelCdr": describe_tel_cdr,
     "DescribeSkillGroupInfoList": describe_skill_groups,
     "DescribeStaffInfoList": describe_staff,
+    "DescribeAutoCalloutTasks": describe_tasks,
+    "DescribeAutoCalloutTask": describe_task,
 }

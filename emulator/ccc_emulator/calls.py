@@ -171,3 +171,62 @@ def call_record(
 def _signed_link(kind: str, session: str, ended: int) -> str:
     # Shaped like CCC's expiring links: valid for a day after the call.
     return f"https://ccc-{kind}.example.com/{session}.mp3?sign=emulated&t={ended + 86400}"
+
+
+def robot_call_record(session: str, *, seed: int, started: int, callee: str, answered: bool) -> dict[str, Any]:
+    """The TelCdrInfo of an auto-callout (IVR robot) call: outbound, no agent, no skill group; an
+    answered one holds the key the callee pressed."""
+    record = call_record(session, seed=seed, started=started, campaign={"SkillGroupId": 0}, asr_processing=False)
+    rng = random.Random(f"{seed}:robot:{session}")
+    ring = started + rng.randint(1, 8)
+    accept = ring + rng.randint(2, 15) if answered else 0
+    talk = rng.randint(10, 120) if answered else 0
+    ended = accept + talk if answered else ring + rng.randint(10, 40)
+    status = 1 if answered else rng.choice(_NOT_ANSWERED)
+    key = rng.choice(("1", "2"))
+    pressed = (
+        [
+            {
+                "Key": key,
+                "Label": {"1": "确认", "2": "稍后"}[key],
+                "Timestamp": (accept + talk // 2) * 1000,
+                "NodeLabel": "confirm",
+                "OriginalContent": "",
+                "TTSPrompt": "",
+            }
+        ]
+        if answered
+        else []
+    )
+    record.update(
+        Callee=callee,
+        CallType=1,
+        Duration=talk,
+        RecordURL="",
+        RecordId="",
+        SeatUser=None,
+        EndStatus=status,
+        EndStatusV2=status,
+        EndStatusString=END_STATUS.get(status, ""),
+        SkillGroup="",
+        SkillGroupId=0,
+        RingTimestamp=ring,
+        AcceptTimestamp=accept,
+        EndedTimestamp=ended,
+        IVRDuration=talk,
+        IVRKeyPressed=[key] if answered else [],
+        IVRKeyPressedEx=pressed,
+        HungUpSide="user" if answered else "system",
+        ServeParticipants=[],
+        QueuedTimestamp=0,
+        QueuedSkillGroupId=0,
+        QueuedSkillGroupName="",
+        PostIVRKeyPressedEx=[],
+        AsrUrl="",
+        AsrStatus="NotExists",
+        Uui="",
+        UUI="",
+        SysHangupReason=0,
+        SysHangupReasonString="",
+    )
+    return record

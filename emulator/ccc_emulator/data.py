@@ -8,6 +8,7 @@ from typing import Any
 
 from ccc_emulator import calls
 from ccc_emulator.directory import Directory
+from ccc_emulator.tasks import FIRST_TASK_ID, TaskBook
 
 DEFAULT_SDK_APP_ID = 1400000000
 DEFAULT_FIRST_ID = 2569
@@ -64,6 +65,7 @@ class CampaignStore:
         callees: int = 200,
         anchor: int | None = None,
         history_days: int = 400,
+        tasks: int = 12,
     ) -> None:
         if order not in LIST_ORDERS:
             raise ValueError(f"unknown list order {order!r}; one of {', '.join(LIST_ORDERS)}")
@@ -95,6 +97,8 @@ class CampaignStore:
         self._changes: dict[int, dict[str, Any]] = {}  # per campaign, fields changed since generation
         self._created: set[int] = set()
         self._directory: Directory | None = None
+        self._task_count = tasks
+        self._task_book: TaskBook | None = None
 
     @property
     def count(self) -> int:
@@ -118,6 +122,13 @@ class CampaignStore:
 
     def has(self, campaign_id: int) -> bool:
         return campaign_id in self._present
+
+    @property
+    def tasks(self) -> TaskBook:
+        """The app's auto-callout tasks (``tasks`` of them, ids from FIRST_TASK_ID)."""
+        if self._task_book is None:
+            self._task_book = TaskBook(self.seed, self.sdk_app_id, self._task_count, self.anchor, self.history_days)
+        return self._task_book
 
     @property
     def directory(self) -> Directory:
@@ -275,6 +286,8 @@ class CampaignStore:
         if parsed is None or session in self.hidden:
             return None
         campaign_id, index = parsed
+        if campaign_id >= FIRST_TASK_ID:
+            return self.tasks.call(session, campaign_id, index) if self.tasks.has(campaign_id) else None
         full = self.campaign(campaign_id)
         if full is None or index >= self._callees(campaign_id, full["Status"])[1]:
             return None

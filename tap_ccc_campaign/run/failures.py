@@ -15,7 +15,8 @@ class Group:
 
 
 class Failures:
-    def __init__(self) -> None:
+    def __init__(self, unit: str = "campaign") -> None:
+        self._unit = unit  # what the ids name in the summary ("campaign 2569", "task 50000001")
         self._groups: dict[str, Group] = {}
         self.count = 0
 
@@ -40,7 +41,8 @@ class Failures:
             shown = ", ".join(ids[:SHOWN_IDS])
             if len(ids) > SHOWN_IDS:
                 shown += f" and {len(ids) - SHOWN_IDS} more"
-            parts.append(f"{cause} x{group.count} (campaign {shown}), e.g. {group.example}")
+            named = f"{self._unit} {shown}" if self._unit else shown
+            parts.append(f"{cause} x{group.count} ({named}), e.g. {group.example}")
         return f"{self.count} of {total} {what}: " + "; ".join(parts)
 
 

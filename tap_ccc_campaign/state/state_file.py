@@ -20,6 +20,9 @@ STREAM_KEYS = {
     "predictive_dialing_calls": {"marks", "loaded", "pending", "changing", "ends"},
     "skill_groups": {"apps"},
     "agents": {"apps"},
+    "auto_callout_tasks": {"done"},
+    "auto_callout_callees": {"done"},
+    "auto_callout_calls": {"marks", "loaded", "pending", "changing", "ends"},
 }
 
 
@@ -92,7 +95,7 @@ def _clean_part(stream: str, key: str, value: Any) -> tuple[Any, list[tuple[str,
         return _per_app(value, lambda v: _per_campaign(v, _tries, "is not a map of session ids to numbers"))
     if key == "ends":
         return _per_app(value, lambda v: _per_campaign(v, _integer, "is not a unix time"))
-    if key == "loaded" and stream == "predictive_dialing_calls":
+    if key == "loaded" and stream in ("predictive_dialing_calls", "auto_callout_calls"):
         return _per_app(value, lambda v: _per_campaign(v, _is_id_set, "is not an id set"))
     # loaded (the campaigns' ledger) and marks: SdkAppId -> encoded id map
     return _per_app(value, lambda v: (v, []) if _is_id_set(v) else (None, [("", "is not an id map")]))

@@ -1,5 +1,10 @@
 """The tap's streams, one module per family."""
 
+from tap_ccc_campaign.streams.auto_callout import (
+    AutoCalloutCalleesStream,
+    AutoCalloutCallsStream,
+    AutoCalloutTasksStream,
+)
 from tap_ccc_campaign.streams.calls import PredictiveDialingCallsStream
 from tap_ccc_campaign.streams.campaigns import PredictiveDialingCampaignsStream
 from tap_ccc_campaign.streams.directory import AgentsStream, SkillGroupsStream
@@ -8,6 +13,9 @@ from tap_ccc_campaign.streams.sessions import PredictiveDialingSessionsStream
 
 __all__ = [
     "AgentsStream",
+    "AutoCalloutCalleesStream",
+    "AutoCalloutCallsStream",
+    "AutoCalloutTasksStream",
     "PredictiveDialingCallsStream",
     "PredictiveDialingCampaignProgressStream",
     "PredictiveDialingCampaignsStream",

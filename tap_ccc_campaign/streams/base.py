@@ -32,6 +32,7 @@ class CCCStream(PrivateStreamHooks):
     # Every record leaves the tap checked against its schema, unknown fields dropped at any depth
     # (validation.RecordChecker): singer-sdk's own pass over each record would change nothing.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+    unit = "campaign"  # what a failure names ("campaign 2569", "task 50000001")
 
     def __init__(self, tap: Tap, *, spool: Spool, failed: StreamFailures | None = None, **kwargs: Any) -> None:
         super().__init__(tap=tap, **kwargs)
@@ -156,19 +157,19 @@ class CCCStream(PrivateStreamHooks):
         exist (gone since it was listed) skips it with a warning; a code alone never does."""
         label = str(campaign_id)
         if gone_if_said and isinstance(error, APIError) and error.missing is Missing.SAYS_SO:
-            self.logger.warning("Campaign %s no longer exists: skipped %s (%s)", label, doing, error)
+            self.logger.warning("%s %s no longer exists: skipped %s (%s)", self.unit.capitalize(), label, doing, error)
             return
         if isinstance(error, APIError) and error.disposition is Disposition.FATAL:
-            raise FatalRunError(f"{error} while {doing} of campaign {label}; stopping the run")
+            raise FatalRunError(f"{error} while {doing} of {self.unit} {label}; stopping the run")
         if isinstance(error, TransportError) and error.fatal:
-            raise FatalRunError(f"{error} (while {doing} of campaign {label})")
+            raise FatalRunError(f"{error} (while {doing} of {self.unit} {label})")
         if not isinstance(error, TapError):
             raise error
         cause = error.code if isinstance(error, APIError) else transport_cause(error)
         failures.add(
-            label, cause, f"campaign {label}: {doing}: {error} (after {error.attempts} attempt(s))", count=count
+            label, cause, f"{self.unit} {label}: {doing}: {error} (after {error.attempts} attempt(s))", count=count
         )
-        self.logger.error("Campaign %s: %s failed: %s", label, doing, error)
+        self.logger.error("%s %s: %s failed: %s", self.unit.capitalize(), label, doing, error)
 
     def _client(self, settings: Settings, progress: Progress) -> CCCClient:
         def on_attempt(action: str, status: int | None, seconds: float, error: BaseException | None) -> None:

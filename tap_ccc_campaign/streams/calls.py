@@ -140,6 +140,31 @@ class PredictiveDialingCallsStream(CCCStream):
         self._changing: dict[int, dict[int, dict[str, int]]] = {}
         self._ends: dict[int, dict[int, int]] = {}
 
+    # Where the calls come from: campaigns here, auto-callout tasks in auto_callout.py.
+    unit_key = "CampaignId"  # the record's column naming the campaign
+    listing = "listing the sessions"  # what reading a campaign's session ids is called in messages
+
+    def _units(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
+        return self._configured(settings, client)
+
+    def _may_have_new_sessions(self, entry: dict[str, Any], previous: int | None) -> bool:
+        return activity.may_have_new_sessions(entry, previous)
+
+    def _mark(self, entry: dict[str, Any]) -> int:
+        return entry_mark(entry)
+
+    def _terminal(self, entry: dict[str, Any]) -> bool:
+        return activity.terminal(entry)
+
+    def _unit_sessions(self, client: CCCClient, campaign: CampaignCalls) -> list[str]:
+        return self._sessions_of(client, campaign.sdk_app_id, campaign.campaign_id)
+
+    def _known_end(self, entry: dict[str, Any]) -> int | None:
+        return None  # a campaign's EndTime is not in its list entry: read when needed (_unit_end)
+
+    def _unit_end(self, client: CCCClient, campaign: CampaignCalls) -> int | None:
+        return campaign_end(client, campaign)
+
     def save_progress(self) -> None:
         if self._marks is None:
             return
@@ -169,7 +194,7 @@ class PredictiveDialingCallsStream(CCCStream):
         # page would queue at the pacer behind dozens of other lists while the reads wait for it.
         listers = max(2, settings.workers // 8)
         sessions_pool: OrderedPool[CampaignCalls, list[str]] = OrderedPool(
-            lambda c: self._sessions_of(client, c.sdk_app_id, c.campaign_id) if c.listed else [],
+            lambda c: self._unit_sessions(client, c) if c.listed else [],
             workers=listers,
             window=listers * 2,
         )
@@ -178,14 +203,14 @@ class PredictiveDialingCallsStream(CCCStream):
             campaign, asked = batch
             fetched = fetch(client, campaign.sdk_app_id, asked, spans)
             if fetched.missing:
-                campaign_end(client, campaign)
+                self._unit_end(client, campaign)
             return fetched
 
         calls_pool: OrderedPool[Batch, Fetched] = OrderedPool(
             read, workers=settings.workers, window=settings.workers * 2
         )
-        failures = Failures()  # calls not loaded
-        list_failures = Failures()  # campaigns whose sessions could not be listed
+        failures = Failures(self.unit)  # calls not loaded
+        list_failures = Failures(self.unit)  # campaigns whose sessions could not be listed
         out_of_reach: list[CampaignCalls] = []
         listed_now: defaultdict[int, set[int]] = defaultdict(set)
         seen: defaultdict[int, IdSet] = defaultdict(IdSet)  # sessions handled this run, per app
@@ -194,12 +219,10 @@ class PredictiveDialingCallsStream(CCCStream):
         emitted = asked_in_all = campaigns_seen = checkpointed = 0
 
         def campaigns() -> Iterator[CampaignCalls]:
-            for sdk_app_id, entry in self._configured(settings, client):
-                campaign_id = entry["CampaignId"]
+            for sdk_app_id, entry in self._units(settings, client):
+                campaign_id = entry[self.unit_key]
                 listed_now[sdk_app_id].add(campaign_id)
-                listed = settings.full_refresh or activity.may_have_new_sessions(
-                    entry, marks[sdk_app_id].get(campaign_id)
-                )
+                listed = settings.full_refresh or self._may_have_new_sessions(entry, marks[sdk_app_id].get(campaign_id))
                 pending = self._pending.get(sdk_app_id, {}).get(campaign_id, {})
                 changing = self._changing.get(sdk_app_id, {}).get(campaign_id, {})
                 if not listed and not pending and not changing:
@@ -208,13 +231,13 @@ class PredictiveDialingCallsStream(CCCStream):
                 yield CampaignCalls(
                     sdk_app_id,
                     campaign_id,
-                    entry_mark(entry),
+                    self._mark(entry),
                     listed,
-                    activity.terminal(entry),
+                    self._terminal(entry),
                     set() if settings.full_refresh or not loaded else encoding.decode(loaded),
                     {s: (day if day >= _FIRST_DAY else today) for s, day in pending.items()},
                     dict(changing),
-                    self._ends.get(sdk_app_id, {}).get(campaign_id),
+                    self._ends.get(sdk_app_id, {}).get(campaign_id) or self._known_end(entry),
                 )
 
         def to_ask(campaign: CampaignCalls, listed: list[str]) -> list[str]:
@@ -247,7 +270,7 @@ class PredictiveDialingCallsStream(CCCStream):
             for campaign, future in sessions_pool.map(campaigns()):
                 error = future.exception()
                 if error is not None:
-                    self._failed(campaign, error, list_failures, "listing the sessions", gone_if_said=True)
+                    self._failed(campaign, error, list_failures, self.listing, gone_if_said=True)
                     listed: list[str] = []
                 else:
                     listed = future.result()
@@ -276,7 +299,7 @@ class PredictiveDialingCallsStream(CCCStream):
                         why["records without a SessionId (ignored)"] += fetched.anonymous
                     for raw in fetched.records:
                         record, problems = checker.checked(
-                            cdr.loadable(raw) | {"SdkAppId": campaign.sdk_app_id, "CampaignId": campaign.campaign_id}
+                            cdr.loadable(raw) | {"SdkAppId": campaign.sdk_app_id, self.unit_key: campaign.campaign_id}
                         )
                         if problems:
                             label = str(campaign.campaign_id)
@@ -318,7 +341,7 @@ class PredictiveDialingCallsStream(CCCStream):
         summaries = [
             *([failures.summary(asked_in_all, "call(s) were not loaded (kept pending)")] if failures else []),
             *(
-                [list_failures.summary(campaigns_seen, "campaign session list(s) were not read")]
+                [list_failures.summary(campaigns_seen, f"{self.unit} session list(s) were not read")]
                 if list_failures
                 else []
             ),
@@ -395,7 +418,7 @@ class PredictiveDialingCallsStream(CCCStream):
     ) -> None:
         sessions = [(c.campaign_id, s) for c in campaigns for s in c.out_of_reach]
         if sessions:
-            shown = ", ".join(f"{s} (campaign {cid})" for cid, s in sessions[:10])
+            shown = ", ".join(f"{s} ({self.unit} {cid})" for cid, s in sessions[:10])
             self.logger.warning(
                 "%d session(s) have no call record DescribeTelCdr can still read (their calls were before %s, "
                 "beyond its 180 days): not loaded, and not asked for again: %s%s",

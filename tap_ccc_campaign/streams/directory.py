@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from tap_ccc_campaign.api.directory_list import AGENTS, SKILL_GROUPS, DirectoryList, read_directory
 from tap_ccc_campaign.api.errors import APIError, TransportError
+from tap_ccc_campaign.api.paged_list import AGENTS, SKILL_GROUPS, PagedList, read_list
 from tap_ccc_campaign.config.settings import Settings
 from tap_ccc_campaign.errors import SyncFailedError
 from tap_ccc_campaign.run.failures import Failures
@@ -33,7 +33,7 @@ def checksum(item: dict[str, Any]) -> int:
 
 
 class DirectoryStream(CCCStream):
-    kind: DirectoryList
+    kind: PagedList
     selected_by_default = False
 
     def _sync(self) -> Iterator[dict[str, Any]]:
@@ -41,7 +41,7 @@ class DirectoryStream(CCCStream):
         checker = RecordChecker(self.schema, self.logger)
         apps: dict[str, Any] = self.stream_state.setdefault("apps", {})
         client = self._client(settings, Progress(0, self.logger, limit=settings.requests_per_second))
-        failures = Failures()
+        failures = Failures("")  # labelled by SdkAppId or item
         emitted = deleted = unchanged = calls = 0
         try:
             for sdk_app_id in settings.sdk_app_ids:
@@ -56,7 +56,7 @@ class DirectoryStream(CCCStream):
                 newest = kept.get("newest") if isinstance(kept.get("newest"), int) else None
                 since = None if whole or newest is None else max(0, newest - settings.directory_lookback_seconds)
                 try:
-                    read = read_directory(client, self.kind, sdk_app_id, since)
+                    read = read_list(client, self.kind, sdk_app_id, since)
                 except (APIError, TransportError) as exc:
                     error = list_failed(settings, client, f"reading {self.kind.action} of SdkAppId {sdk_app_id}", exc)
                     if not isinstance(error, SyncFailedError):

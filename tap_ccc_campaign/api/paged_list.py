@@ -1,9 +1,9 @@
-"""An app's skill groups or agents, from DescribeSkillGroupInfoList or DescribeStaffInfoList.
+"""An app's skill groups, agents or auto-callout tasks: list actions that page from 0.
 
-Both lists page from 0 and take ``ModifiedTime`` (items modified at or after it). Neither says
-when an item was deleted, so a read without ``ModifiedTime`` is what proves one gone: ``complete``
-tells whether one pass showed as many distinct items as its TotalCount said, which it held
-throughout (a list read while it changes, or with a page repeated, is read once more).
+The skill-group and agent lists take ``ModifiedTime`` (items modified at or after it); none of
+the three says when an item was deleted, so a read without it is what proves one gone:
+``complete`` tells whether one pass showed as many distinct items as its TotalCount said, which it
+held throughout (a list read while it changes, or with a page repeated, is read once more).
 """
 
 from __future__ import annotations
@@ -19,17 +19,19 @@ MAX_PASSES = 2
 
 
 @dataclass(frozen=True)
-class DirectoryList:
+class PagedList:
     action: str
-    list_field: str  # the answer's list: SkillGroupList, StaffList
-    key: str  # what names an item: SkillGroupId, Mail
+    list_field: str  # the answer's list: SkillGroupList, StaffList, Tasks
+    key: str  # what names an item: SkillGroupId, Mail, TaskId
     key_type: type  # int or str
     page_size: int  # the most the action returns per page
 
 
-SKILL_GROUPS = DirectoryList("DescribeSkillGroupInfoList", "SkillGroupList", "SkillGroupId", int, 100)
+SKILL_GROUPS = PagedList("DescribeSkillGroupInfoList", "SkillGroupList", "SkillGroupId", int, 100)
 # The action takes up to 9,999 a page; 1,000 keeps one answer a few hundred KiB.
-AGENTS = DirectoryList("DescribeStaffInfoList", "StaffList", "Mail", str, 1000)
+AGENTS = PagedList("DescribeStaffInfoList", "StaffList", "Mail", str, 1000)
+# No documented maximum page size: 100, as the other lists of the API.
+TASKS = PagedList("DescribeAutoCalloutTasks", "Tasks", "TaskId", int, 100)
 
 
 @dataclass
@@ -39,7 +41,7 @@ class Read:
     calls: int
 
 
-def read_directory(client: CCCClient, kind: DirectoryList, sdk_app_id: int, modified_since: int | None = None) -> Read:
+def read_list(client: CCCClient, kind: PagedList, sdk_app_id: int, modified_since: int | None = None) -> Read:
     items: dict[Any, dict[str, Any]] = {}
     calls = 0
     for _ in range(MAX_PASSES):

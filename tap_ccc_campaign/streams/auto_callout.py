@@ -1,0 +1,198 @@
+"""auto_callout_tasks, auto_callout_callees and auto_callout_calls: CCC's other outbound
+campaigns, IVR robot calls.
+
+Tasks have no "changed since" filter and no delete action. A task is final once finished (State 2)
+or ended (4): nothing of it moves after that. So each sync lists every task (ceil(N/100) calls)
+and reads the detail (DescribeAutoCalloutTask, one call) only of a task not yet loaded in a final
+state; a task loaded final is skipped for good (its ids kept in the state). The list and each
+detail read are kept for the other auto-callout streams of the run (spool.py): one read each.
+The calls are read as the predictive campaigns' are (calls.py), the task standing for the
+campaign: its sessions are those its detail lists, its end is NotAfter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tap_ccc_campaign.api.client import CCCClient
+from tap_ccc_campaign.api.errors import APIError, TransportError
+from tap_ccc_campaign.api.paged_list import TASKS, read_list
+from tap_ccc_campaign.api.task_detail import read_task, sessions_of
+from tap_ccc_campaign.config.settings import Settings
+from tap_ccc_campaign.errors import SyncFailedError, TapError
+from tap_ccc_campaign.run.failures import Failures
+from tap_ccc_campaign.run.progress_log import Progress
+from tap_ccc_campaign.state import encoding
+from tap_ccc_campaign.streams.base import CCCStream, list_failed
+from tap_ccc_campaign.streams.calls import CampaignCalls, PredictiveDialingCallsStream
+from tap_ccc_campaign.validation import RecordChecker
+
+FINAL = (2, 4)  # finished, ended: the task calls no one again and nothing of it changes
+
+
+def final(state: Any) -> bool:
+    return state in FINAL
+
+
+class TaskSource(CCCStream):
+    """Reading tasks: the list and each detail once per run, shared through the spool."""
+
+    unit = "task"
+
+    def _task_entries(self, settings: Settings, client: CCCClient, sdk_app_id: int) -> list[dict[str, Any]]:
+        key = ("tasks", sdk_app_id)
+        if key not in self._spool:
+            try:
+                read = read_list(client, TASKS, sdk_app_id)
+            except (APIError, TransportError) as exc:
+                raise list_failed(
+                    settings, client, f"listing the auto-callout tasks of SdkAppId {sdk_app_id}", exc
+                ) from None
+            self._spool.keep(key, list(read.items.values()))
+            self._spool.keep(("tasks complete", sdk_app_id), read.complete)
+            if not read.complete:
+                self.logger.warning(
+                    "SdkAppId %d: no pass over the auto-callout task list was complete (%d found): tasks it "
+                    "left out are read at the next sync",
+                    sdk_app_id,
+                    len(read.items),
+                )
+        return self._spool.get(key)
+
+    def _task_detail(self, client: CCCClient, sdk_app_id: int, task_id: int) -> dict[str, Any]:
+        key = ("task", sdk_app_id, task_id)
+        if key in self._spool:
+            return self._spool.get(key)
+        detail = read_task(client, sdk_app_id, task_id)
+        self._spool.keep(key, detail)
+        return detail
+
+    def _listed_whole(self, settings: Settings) -> bool:
+        keys = [("tasks complete", app) for app in settings.sdk_app_ids]
+        return all(key in self._spool and bool(self._spool.get(key)) for key in keys)
+
+
+class _TaskDetailStream(TaskSource):
+    """Rows made from each task's detail; a task loaded in a final state is not read again."""
+
+    selected_by_default = False
+
+    def _rows(self, sdk_app_id: int, entry: dict[str, Any], detail: dict[str, Any]) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def _sync(self) -> Iterator[dict[str, Any]]:
+        settings = Settings.from_config(self.config, self.logger)
+        checker = RecordChecker(self.schema, self.logger)
+        done_state: dict[str, str] = self.stream_state.setdefault("done", {})
+        progress = Progress(0, self.logger, limit=settings.requests_per_second, unit="tasks")
+        client = self._client(settings, progress)
+        failures = Failures(self.unit)
+        emitted = skipped = tasks = 0
+        try:
+            for sdk_app_id in settings.sdk_app_ids:
+                encoded = done_state.get(str(sdk_app_id))
+                done = set() if settings.full_refresh or not isinstance(encoded, str) else encoding.decode(encoded)
+                for entry in self._task_entries(settings, client, sdk_app_id):
+                    task_id = entry["TaskId"]
+                    if task_id in done and final(entry.get("State")):
+                        skipped += 1
+                        continue
+                    progress.total += 1
+                    try:
+                        detail = self._task_detail(client, sdk_app_id, task_id)
+                    except TapError as exc:
+                        self._campaign_failed(task_id, exc, failures, "reading its detail")
+                        continue
+                    finally:
+                        progress.advance()
+                    tasks += 1
+                    good = True
+                    for row in self._rows(sdk_app_id, entry, detail):
+                        record, problems = checker.checked(row)
+                        if problems:
+                            label = f"task {task_id}"
+                            failures.add(label, "invalid fields", f"{label}: {', '.join(map(str, problems))}")
+                            good = False
+                            continue
+                        checker.note_undocumented(record)
+                        yield record
+                        emitted += 1
+                    if good and final(detail.get("State")):
+                        done.add(task_id)
+                done_state[str(sdk_app_id)] = encoding.encode(done)
+        finally:
+            client.stop()
+            client.close()
+        self.logger.info(
+            "Done: %d %s row(s) of %d task(s); %d final task(s) loaded before not read again; %s",
+            emitted,
+            self.name,
+            tasks,
+            skipped,
+            progress.line(),
+        )
+        if failures:
+            raise SyncFailedError(failures.summary(tasks + failures.count, "auto-callout task(s) were not loaded"))
+
+
+class AutoCalloutTasksStream(_TaskDetailStream):
+    name = "auto_callout_tasks"
+    primary_keys = ("SdkAppId", "TaskId")
+
+    def _rows(self, sdk_app_id: int, entry: dict[str, Any], detail: dict[str, Any]) -> list[dict[str, Any]]:
+        settings = {name: value for name, value in detail.items() if name != "Callees"}
+        return [{"SdkAppId": sdk_app_id, **entry, **settings}]
+
+
+class AutoCalloutCalleesStream(_TaskDetailStream):
+    name = "auto_callout_callees"
+    primary_keys = ("SdkAppId", "TaskId", "Callee")
+
+    def _rows(self, sdk_app_id: int, entry: dict[str, Any], detail: dict[str, Any]) -> list[dict[str, Any]]:
+        rows: dict[str, dict[str, Any]] = {}
+        for callee in detail["Callees"]:
+            number = callee["Callee"]
+            callee = {**callee, "Sessions": list(callee.get("Sessions") or [])}
+            if number in rows:  # listed twice: one row, its attempts together
+                rows[number]["Sessions"] = list(dict.fromkeys(rows[number]["Sessions"] + callee["Sessions"]))
+                continue
+            rows[number] = {"SdkAppId": sdk_app_id, "TaskId": entry["TaskId"], **callee}
+        return list(rows.values())
+
+
+class AutoCalloutCallsStream(TaskSource, PredictiveDialingCallsStream):
+    name = "auto_callout_calls"
+    primary_keys = ("SdkAppId", "SessionId")
+    unit_key = "TaskId"
+    listing = "reading its callees"
+
+    def _units(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
+        for sdk_app_id in settings.sdk_app_ids:
+            for entry in self._task_entries(settings, client, sdk_app_id):
+                yield sdk_app_id, entry
+
+    def _may_have_new_sessions(self, entry: dict[str, Any], previous: int | None) -> bool:
+        if entry.get("State") == 0:
+            return False  # created, not started: it has called no one
+        if previous is None or not final(entry.get("State")) or previous & 7 not in FINAL:
+            return True  # never read, or calling now or then
+        return self._mark(entry) != previous
+
+    def _mark(self, entry: dict[str, Any]) -> int:
+        state, count = entry.get("State"), entry.get("CalleeCount")
+        callees = count if isinstance(count, int) and count >= 0 else 0
+        return (callees << 3) | (state if isinstance(state, int) and 0 <= state < 7 else 7)
+
+    def _terminal(self, entry: dict[str, Any]) -> bool:
+        return final(entry.get("State"))
+
+    def _unit_sessions(self, client: CCCClient, campaign: CampaignCalls) -> list[str]:
+        return sessions_of(self._task_detail(client, campaign.sdk_app_id, campaign.campaign_id))
+
+    def _known_end(self, entry: dict[str, Any]) -> int | None:
+        end = entry.get("NotAfter")
+        return end if isinstance(end, int) and not isinstance(end, bool) and end > 0 else None
+
+    def _unit_end(self, client: CCCClient, campaign: CampaignCalls) -> int | None:
+        return campaign.end  # NotAfter, from the list: no call to make

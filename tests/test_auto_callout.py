@@ -1,0 +1,130 @@
+"""Auto-callout tasks, their callees and calls: every task, callee and call once, as the API serves
+them; a task loaded final is never read again; a running task's new calls load at the next sync."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from ccc_emulator.data import CampaignStore
+from ccc_emulator.faults import FaultPlan
+
+from tap_ccc_campaign.api import cdr
+from tap_ccc_campaign.errors import SyncFailedError
+from tap_ccc_campaign.validation import load_schema
+from tests.helpers import sync_in_process, tap_config
+
+STREAMS = ["auto_callout_tasks", "auto_callout_callees", "auto_callout_calls"]
+FINAL = (2, 4)
+
+
+def run(emulator, state: dict | None = None, sink: list | None = None, **settings: Any):
+    """(records per stream, the last STATE, the emulator's calls per action in this run)."""
+    config = tap_config(emulator, **settings)
+    del config["campaign_ids"]
+    before = len(emulator.requests_log())
+    messages: list[dict] = [] if sink is None else sink
+    sync_in_process(config, state=state, sink=messages, streams=STREAMS)
+    records: dict[str, list[dict]] = {s: [] for s in STREAMS}
+    for message in messages:
+        if message["type"] == "RECORD":
+            records[message["stream"]].append(message["record"])
+    states = [m["value"] for m in messages if m["type"] == "STATE"]
+    return records, states[-1], Counter(e["action"] for e in emulator.requests_log()[before:])
+
+
+@pytest.fixture
+def app(start_emulator):
+    return start_emulator(store=CampaignStore(count=3, history_days=60, tasks=15, seed=4), rate_limit=None)
+
+
+def test_every_task_callee_and_call_loads_once_as_the_api_serves_it(app):
+    records, _, calls = run(app)
+    book, sdk_app_id = app.store.tasks, app.store.sdk_app_id
+    tasks = {r["TaskId"]: r for r in records["auto_callout_tasks"]}
+    assert set(tasks) == set(book.ids())
+    for task_id, row in tasks.items():
+        detail = book.detail(task_id)
+        want = {"SdkAppId": sdk_app_id, **book.summary(task_id), "Description": detail["Description"]}
+        assert row == want
+    callees = {(r["TaskId"], r["Callee"]): r for r in records["auto_callout_callees"]}
+    want_callees = {(t, c["Callee"]): c for t in book.ids() for c in book.detail(t)["Callees"]}
+    assert set(callees) == set(want_callees)
+    assert all(
+        row["State"] == want_callees[k]["State"] and row["Sessions"] == want_callees[k]["Sessions"]
+        for k, row in callees.items()
+    )
+    sessions = {s: t for t in book.ids() for s in book.sessions(t)}
+    got = records["auto_callout_calls"]
+    assert sorted(r["SessionId"] for r in got) == sorted(sessions)
+    for row in got:
+        assert row == cdr.loadable(app.store.call(row["SessionId"])) | {
+            "SdkAppId": sdk_app_id,
+            "TaskId": sessions[row["SessionId"]],
+        }
+    # One list call, one detail read per task (shared by the three streams), no campaign action.
+    assert calls["DescribeAutoCalloutTasks"] == 1
+    assert calls["DescribeAutoCalloutTask"] == len(book.ids())
+    assert not {a for a in calls if "PredictiveDialing" in a}
+
+
+def test_a_second_sync_reads_no_detail_of_a_final_task_and_loads_no_call_twice(app):
+    _, state, _ = run(app)
+    records, _, calls = run(app, state)
+    book = app.store.tasks
+    open_tasks = [t for t in book.ids() if book.summary(t)["State"] not in FINAL]
+    assert calls["DescribeAutoCalloutTask"] == len(open_tasks)
+    assert sorted(r["TaskId"] for r in records["auto_callout_tasks"]) == sorted(open_tasks)
+    assert records["auto_callout_calls"] == []
+
+
+def test_a_running_task_that_called_again_loads_only_the_new_calls(app):
+    book = app.store.tasks
+    running = next(t for t in book.ids() if book.summary(t)["State"] == 1 and book.detail(t)["Callees"])
+    _, state, _ = run(app)
+    new = book.call_again(running)
+    assert new
+    records, _, _ = run(app, state)
+    assert sorted(r["SessionId"] for r in records["auto_callout_calls"]) == sorted(new)
+    assert all(r["TaskId"] == running for r in records["auto_callout_calls"])
+
+
+def test_a_task_that_finishes_is_read_once_more_then_never_again(app):
+    book = app.store.tasks
+    running = next(t for t in book.ids() if book.summary(t)["State"] == 1)
+    _, state, _ = run(app)
+    book.set_state(running, 2)
+    records, state, _ = run(app, state)
+    assert [r["State"] for r in records["auto_callout_tasks"] if r["TaskId"] == running] == [2]
+    records, _, _ = run(app, state)
+    assert running not in {r["TaskId"] for r in records["auto_callout_tasks"]}
+
+
+def test_a_stream_whose_detail_reads_fail_is_named_and_reads_them_again_next_sync(start_emulator):
+    emulator = start_emulator(
+        store=CampaignStore(count=3, history_days=60, tasks=6, seed=4),
+        rate_limit=None,
+        faults=FaultPlan(actions={"DescribeAutoCalloutTask": "dberror"}, action_attempts=2),
+    )
+    # The first two attempts of each task's detail read fail: with max_attempts 2, every read of the
+    # first stream (callees, in name order) fails; the streams after it read each task anew.
+    sink: list[dict] = []
+    with pytest.raises(SyncFailedError, match=r"auto_callout_callees.*task 50000000"):
+        run(emulator, sink=sink, max_attempts=2)
+    loaded = Counter(m["stream"] for m in sink if m["type"] == "RECORD")
+    assert loaded["auto_callout_callees"] == 0
+    assert loaded["auto_callout_tasks"] == 6
+    state = [m["value"] for m in sink if m["type"] == "STATE"][-1]
+    records, _, _ = run(emulator, state)
+    want = sum(len(emulator.store.tasks.detail(t)["Callees"]) for t in emulator.store.tasks.ids())
+    assert len(records["auto_callout_callees"]) == want
+
+
+def test_the_calls_schema_is_the_predictive_calls_schema_with_the_task_in_place_of_the_campaign():
+    predictive, auto = load_schema("predictive_dialing_calls"), load_schema("auto_callout_calls")
+    renamed = {("TaskId" if k == "CampaignId" else k): v for k, v in predictive["properties"].items()}
+    assert list(auto["properties"]) == list(renamed)
+    assert {k: v for k, v in auto["properties"].items() if k != "TaskId"} == {
+        k: v for k, v in renamed.items() if k != "TaskId"
+    }
