@@ -28,6 +28,7 @@ from tap_ccc_campaign.sdk_private import PrivateHooks
 from tap_ccc_campaign.state import state_file
 from tap_ccc_campaign.streams import (
     AgentsStream,
+    AgentStatusHistoryStream,
     AutoCalloutCalleesStream,
     AutoCalloutCallsStream,
     AutoCalloutTasksStream,
@@ -112,6 +113,7 @@ class TapCCCCampaign(PrivateHooks):
             PredictiveDialingCallsStream(tap=self, schema=load_schema("predictive_dialing_calls"), **shared),
             SkillGroupsStream(tap=self, schema=load_schema("skill_groups"), **shared),
             AgentsStream(tap=self, schema=load_schema("agents"), **shared),
+            AgentStatusHistoryStream(tap=self, schema=load_schema("agent_status_history"), **shared),
             AutoCalloutTasksStream(tap=self, schema=load_schema("auto_callout_tasks"), **shared),
             AutoCalloutCalleesStream(tap=self, schema=load_schema("auto_callout_callees"), **shared),
             AutoCalloutCallsStream(tap=self, schema=load_schema("auto_callout_calls"), **shared),

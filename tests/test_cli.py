@@ -50,6 +50,7 @@ def test_discover_prints_the_catalog(tmp_path):
         "predictive_dialing_calls": False,
         "skill_groups": False,
         "agents": False,
+        "agent_status_history": False,
         "auto_callout_tasks": False,
         "auto_callout_callees": False,
         "auto_callout_calls": False,

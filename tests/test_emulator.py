@@ -299,3 +299,19 @@ def test_the_emulator_stands_alone_without_the_taps_code():
     probe = "import sys, ccc_emulator.server, ccc_emulator.cli; print(sorted(m for m in sys.modules if m.startswith('tap_ccc')))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_an_agents_status_history_matches_the_calls_the_agent_took():
+    store = CampaignStore(count=25, callees=12, history_days=60, seed=6)
+    taken: dict[str, set[str]] = {}
+    for cid in store.ids():
+        for session in store.sessions(cid):
+            call = store.call(session)
+            if call and call["SeatUser"]:
+                taken.setdefault(call["SeatUser"]["Mail"], set()).add(session)
+    assert taken
+    for mail in store.directory.agent_mails():
+        history = store.status_history(mail)
+        busy = [e["SessionId"] for e in history if e["Status"] == "busy"]
+        assert sorted(busy) == sorted(taken.get(mail, ()))
+        assert [e["Timestamp"] for e in history] == sorted(e["Timestamp"] for e in history)

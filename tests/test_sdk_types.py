@@ -23,6 +23,7 @@ STREAMS = {
     "auto_callout_tasks": ("AutoCalloutTaskInfo", set(), set()),
     "auto_callout_callees": ("AutoCalloutTaskCalleeInfo", set(), set()),
     "auto_callout_calls": ("TelCdrInfo", set(), set(cdr.NOT_LOADED)),
+    "agent_status_history": ("StaffStatus", set(), set()),
 }
 
 OWN_KEYS = {
@@ -31,6 +32,7 @@ OWN_KEYS = {
     "auto_callout_tasks": {"TaskId": 7},
     "auto_callout_callees": {"TaskId": 7, "Callee": "+8613700000000"},
     "auto_callout_calls": {"TaskId": 7},
+    "agent_status_history": {"StaffUserId": "a@example.com", "Timestamp": 7, "Status": "free"},
 }
 CALLS = ("predictive_dialing_calls", "auto_callout_calls")
 
@@ -147,7 +149,15 @@ def test_the_emulators_tasks_and_their_robot_calls_are_of_the_sdks_declared_type
     problems = [p for t in book.ids() for k, v in book.summary(t).items() for p in mismatches(v, listed[k], k)]
     problems += [p for t in book.ids() for k, v in book.detail(t).items() for p in mismatches(v, detail[k], k)]
     calls = [store.call(s) for t in book.ids() for s in book.sessions(t)]
-    assert calls and all(c is not None for c in calls)
+    assert calls
+    assert all(c is not None for c in calls)
     problems += [p for c in calls for k, v in c.items() for p in mismatches(v, cdr_fields[k], k)]
     assert problems[:5] == []
     assert {book.summary(t)["State"] for t in book.ids()} >= {1, 2, 4}
+
+
+def test_the_emulators_status_history_is_of_the_sdks_declared_types(store):
+    declared = fields("StaffStatus")
+    events = [e for mail in store.directory.agent_mails() for e in store.status_history(mail)]
+    assert events
+    assert [p for e in events for k, v in e.items() for p in mismatches(v, declared[k], k)] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ccc_emulator import status
 from ccc_emulator.data import CampaignStore
 from ccc_emulator.protocol import ApiError
 
@@ -182,6 +183,31 @@ def describe_task(world: World, params: Params, now: float) -> dict[str, Any]:
     return store.tasks.detail(task_id)  # type: ignore[arg-type]
 
 
+def describe_staff_status_history(world: World, params: Params, now: float) -> dict[str, Any]:
+    store = _app(world, params)
+    agent = params.get("StaffUserId")
+    if not isinstance(agent, str) or not agent:
+        raise ApiError("MissingParameter", "The request is missing a required parameter `StaffUserId`.")
+    start, end = _integer(params, "StartTimestamp"), _integer(params, "EndTimestamp")
+    assert start is not None
+    assert end is not None
+    if end < start:
+        raise ApiError("InvalidParameterValue", "EndTimestamp must not be earlier than StartTimestamp.")
+    if end - start >= 7 * DAY:
+        raise ApiError(
+            "InvalidParameterValue", "The time span between StartTimestamp and EndTimestamp must be under 7 days."
+        )
+    if start < now - 180 * DAY:
+        raise ApiError("InvalidParameterValue", "StartTimestamp must be within the last 180 days.")
+    size = _integer(params, "PageSize", required=False) or 100
+    if not 1 <= size <= 100:
+        raise ApiError("InvalidParameterValue", f"PageSize must be between 1 and 100, got {size}.")
+    cursor = params.get("Cursor") or None
+    if cursor is not None and not isinstance(cursor, str):
+        raise ApiError("InvalidParameter", "The parameter `Cursor` must be a string.")
+    return {"Data": status.page(store.status_history(agent), start, end, cursor, size)}
+
+
 ACTIONS: dict[str, Callable[[World, Params, float], dict[str, Any]]] = {
     "DescribePredictiveDialingCampaign": describe_campaign,
     "DescribePredictiveDialingCampaigns": describe_campaigns,
@@ -191,4 +217,5 @@ ACTIONS: dict[str, Callable[[World, Params, float], dict[str, Any]]] = {
     "DescribeStaffInfoList": describe_staff,
     "DescribeAutoCalloutTasks": describe_tasks,
     "DescribeAutoCalloutTask": describe_task,
+    "DescribeStaffStatusHistory": describe_staff_status_history,
 }

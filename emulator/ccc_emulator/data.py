@@ -6,7 +6,7 @@ import random
 import time
 from typing import Any
 
-from ccc_emulator import calls
+from ccc_emulator import calls, status
 from ccc_emulator.directory import Directory
 from ccc_emulator.tasks import FIRST_TASK_ID, TaskBook
 
@@ -99,6 +99,7 @@ class CampaignStore:
         self._directory: Directory | None = None
         self._task_count = tasks
         self._task_book: TaskBook | None = None
+        self._history: dict[str, list[dict[str, Any]]] | None = None
 
     @property
     def count(self) -> int:
@@ -129,6 +130,14 @@ class CampaignStore:
         if self._task_book is None:
             self._task_book = TaskBook(self.seed, self.sdk_app_id, self._task_count, self.anchor, self.history_days)
         return self._task_book
+
+    def status_history(self, mail: str) -> list[dict[str, Any]]:
+        """An agent's status changes, in time order, made from every call the agent took."""
+        if self._history is None:
+            every_call = (self.call(s) for cid in self._ids for s in self.sessions(cid))
+            numbers = {a["Mail"]: a["StaffNumber"] for a in self.directory.agents()}
+            self._history = status.build((c for c in every_call if c), self.seed, lambda m: numbers.get(m, ""))
+        return self._history.get(mail, [])
 
     @property
     def directory(self) -> Directory:
@@ -309,6 +318,7 @@ class CampaignStore:
             raise ValueError(f"campaign {campaign_id} is not running: it makes no calls")
         first = self._callees(campaign_id, 1)[1]
         self._grown.setdefault(campaign_id, []).append((count, int(time.time()) if at is None else at))
+        self._history = None  # the agents took new calls
         new = [calls.session_id(self.seed, campaign_id, i) for i in range(first, first + count)]
         self._processing = {s for s in new if int(s[-4:], 16) % 10 == 0}
         return new

@@ -23,6 +23,7 @@ STREAM_KEYS = {
     "auto_callout_tasks": {"done"},
     "auto_callout_callees": {"done"},
     "auto_callout_calls": {"marks", "loaded", "pending", "changing", "ends"},
+    "agent_status_history": {"agents"},
 }
 
 
@@ -91,6 +92,8 @@ def _clean_part(stream: str, key: str, value: Any) -> tuple[Any, list[tuple[str,
         return (value, []) if problem is None else (None, [("", problem)])
     if key == "apps":
         return _per_app(value, _directory_app)
+    if key == "agents":
+        return _per_app(value, _bookmarks)
     if key in ("pending", "changing"):
         return _per_app(value, lambda v: _per_campaign(v, _tries, "is not a map of session ids to numbers"))
     if key == "ends":
@@ -120,6 +123,14 @@ def _directory_app(value: Any) -> tuple[Any, list[tuple[str, str]]]:
         problems.append((".known", "is not a map of keys to checksums"))
         kept.pop("whole_at", None)
     return kept, problems
+
+
+def _bookmarks(value: Any) -> tuple[Any, list[tuple[str, str]]]:
+    """One app's status-history bookmarks: agent -> unix time read up to."""
+    if not isinstance(value, dict):
+        return None, [("", "is not a map of agents to unix times")]
+    kept = {agent: at for agent, at in value.items() if _integer(at)}
+    return kept, [(f"[{agent!r}]", "is not a unix time") for agent in value if agent not in kept]
 
 
 def _per_app(value: Any, clean: Any) -> tuple[Any, list[tuple[str, str]]]:

@@ -1,5 +1,6 @@
 """The tap's streams, one module per family."""
 
+from tap_ccc_campaign.streams.agent_status import AgentStatusHistoryStream
 from tap_ccc_campaign.streams.auto_callout import (
     AutoCalloutCalleesStream,
     AutoCalloutCallsStream,
@@ -12,6 +13,7 @@ from tap_ccc_campaign.streams.progress import PredictiveDialingCampaignProgressS
 from tap_ccc_campaign.streams.sessions import PredictiveDialingSessionsStream
 
 __all__ = [
+    "AgentStatusHistoryStream",
     "AgentsStream",
     "AutoCalloutCalleesStream",
     "AutoCalloutCallsStream",

@@ -1,0 +1,119 @@
+"""agent_status_history: every status change of every agent (free, busy, rest, notReady,
+afterCallWork, offline), what predictive dialing's abandon rate depends on.
+
+DescribeStaffStatusHistory takes one agent per call and a window under 7 days, at most 180 days
+back. Per agent of the app (the whole agent list: one call per 1,000 agents), the tap reads from
+where the last sync stopped (its bookmark) up to a few minutes ago (changes are read once they
+have settled), in 7-day windows: a first sync costs agents x ceil(days / 7) windows (start_date,
+or the 178 days the action can reach), each later one about one window per agent. A window that
+fails leaves the agent's bookmark before it: read again at the next sync.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from tap_ccc_campaign.api import windows as cdr_windows
+from tap_ccc_campaign.api.errors import APIError, TransportError
+from tap_ccc_campaign.api.paged_list import AGENTS, read_list
+from tap_ccc_campaign.api.status_history import read_window, windows
+from tap_ccc_campaign.config.settings import Settings
+from tap_ccc_campaign.errors import SyncFailedError, TapError
+from tap_ccc_campaign.run.failures import Failures
+from tap_ccc_campaign.run.pool import OrderedPool
+from tap_ccc_campaign.run.progress_log import Progress
+from tap_ccc_campaign.streams.base import CCCStream, list_failed
+from tap_ccc_campaign.validation import RecordChecker
+
+clock = time.time  # the moment a sync reads up to (a test sets it)
+SETTLE = 300  # seconds: a status change is read once it is this old (visible everywhere by then)
+STATE_EVERY = 5000  # records between two STATE messages
+
+Window = tuple[int, str, tuple[int, int]]  # (SdkAppId, agent, (start, end))
+
+
+class AgentStatusHistoryStream(CCCStream):
+    name = "agent_status_history"
+    primary_keys = ("SdkAppId", "StaffUserId", "Timestamp", "Status")
+    selected_by_default = False
+    unit = "agent"
+
+    def _sync(self) -> Iterator[dict[str, Any]]:
+        settings = Settings.from_config(self.config, self.logger)
+        checker = RecordChecker(self.schema, self.logger)
+        bookmarks: dict[str, dict[str, int]] = self.stream_state.setdefault("agents", {})
+        now = int(clock())
+        end = now - SETTLE
+        oldest = cdr_windows.oldest(now, settings.start_date)
+        progress = Progress(0, self.logger, limit=settings.requests_per_second, unit="agent windows")
+        client = self._client(settings, progress)
+        failures = Failures(self.unit)
+        stale: list[str] = []  # agents whose bookmark is older than the API can reach
+        emitted = checkpointed = 0
+
+        def jobs() -> Iterator[Window]:
+            for sdk_app_id in settings.sdk_app_ids:
+                try:
+                    agents = read_list(client, AGENTS, sdk_app_id).items
+                except (APIError, TransportError) as exc:
+                    raise list_failed(settings, client, f"listing the agents of SdkAppId {sdk_app_id}", exc) from None
+                kept = bookmarks.setdefault(str(sdk_app_id), {})
+                for agent in agents:
+                    start = kept.get(agent) if isinstance(kept.get(agent), int) else None
+                    if start is not None and start < oldest and settings.start_date is None:
+                        stale.append(agent)
+                    start = oldest if start is None or start < oldest else start
+                    chunks = windows(start, end)
+                    progress.total += len(chunks)
+                    for chunk in chunks:
+                        yield sdk_app_id, agent, chunk
+
+        pool: OrderedPool[Window, list[dict[str, Any]]] = OrderedPool(
+            lambda job: read_window(client, job[0], job[1], job[2]),
+            workers=settings.workers,
+            window=settings.workers * 2,
+        )
+        failed: set[tuple[int, str]] = set()
+        try:
+            for (sdk_app_id, agent, chunk), future in pool.map(jobs()):
+                progress.advance()
+                if (sdk_app_id, agent) in failed:
+                    continue  # its bookmark stays before the failed window: read again next sync
+                error = future.exception()
+                if error is not None:
+                    if not isinstance(error, TapError):
+                        raise error
+                    failed.add((sdk_app_id, agent))
+                    self._campaign_failed(agent, error, failures, f"reading its status history from {chunk[0]}")
+                    continue
+                for event in future.result():
+                    record, problems = checker.checked({"SdkAppId": sdk_app_id, "StaffUserId": agent, **event})
+                    if problems:
+                        failed.add((sdk_app_id, agent))
+                        failures.add(agent, "invalid fields", f"agent {agent}: {', '.join(map(str, problems))}")
+                        break
+                    checker.note_undocumented(record)
+                    yield record
+                    emitted += 1
+                if (sdk_app_id, agent) not in failed:
+                    bookmarks[str(sdk_app_id)][agent] = chunk[1]
+                if emitted - checkpointed >= STATE_EVERY:
+                    checkpointed = emitted
+                    self._checkpoint()
+        finally:
+            pool.close()
+            client.stop()
+            client.close()
+        if stale:
+            self.logger.warning(
+                "%d agent(s) were last read before %s, beyond DescribeStaffStatusHistory's 180 days: their "
+                "changes in between cannot be read: %s",
+                len(stale),
+                time.strftime("%Y-%m-%d", time.gmtime(oldest)),
+                ", ".join(stale[:10]),
+            )
+        self.logger.info("Done: %d status change(s) emitted; %s", emitted, progress.line())
+        if failures:
+            raise SyncFailedError(failures.summary(progress.total, "agent(s) status histories were not all read"))

@@ -1,0 +1,105 @@
+"""agent_status_history: every status change of every agent once, read in windows under 7 days
+from each agent's bookmark; the cost is agents x windows; a failed window is read again."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+from ccc_emulator.data import CampaignStore
+from ccc_emulator.faults import FaultPlan
+
+from tap_ccc_campaign.api import windows as cdr_windows
+from tap_ccc_campaign.api.status_history import SPAN
+from tap_ccc_campaign.errors import SyncFailedError
+from tap_ccc_campaign.streams import agent_status
+from tap_ccc_campaign.streams.agent_status import SETTLE
+from tests.helpers import sync_in_process, tap_config
+
+STREAM = "agent_status_history"
+ACTION = "DescribeStaffStatusHistory"
+
+
+def run(emulator, state=None, sink=None, **settings):
+    # The emulator enforces no limit here: the tap's pacing would only make the test slow.
+    config = tap_config(emulator, requests_per_second=1000, **settings)
+    del config["campaign_ids"]
+    before = len(emulator.requests_log())
+    messages: list[dict] = [] if sink is None else sink
+    sync_in_process(config, state=state, sink=messages, streams=[STREAM])
+    records = [m["record"] for m in messages if m["type"] == "RECORD"]
+    states = [m["value"] for m in messages if m["type"] == "STATE"]
+    return records, states[-1], Counter(e["action"] for e in emulator.requests_log()[before:])
+
+
+def served(store, since: int, until: int) -> list[tuple]:
+    """(agent, Timestamp, Status, SessionId) of every change the emulator holds in [since, until)."""
+    return sorted(
+        (mail, e["Timestamp"], e["Status"], e["SessionId"])
+        for mail in store.directory.agent_mails()
+        for e in store.status_history(mail)
+        if since <= e["Timestamp"] < until
+    )
+
+
+def loaded(records) -> list[tuple]:
+    return sorted((r["StaffUserId"], r["Timestamp"], r["Status"], r["SessionId"]) for r in records)
+
+
+@pytest.fixture
+def app(start_emulator):
+    return start_emulator(store=CampaignStore(count=25, callees=12, history_days=60, seed=6), rate_limit=None)
+
+
+def test_the_first_sync_loads_every_change_once_at_agents_times_windows_calls(app):
+    now = int(time.time())
+    records, _, calls = run(app)
+    oldest = cdr_windows.oldest(now)
+    assert loaded(records) == served(app.store, oldest, now - SETTLE)
+    assert len(records) > 50
+    agents = len(app.store.directory.agent_mails())
+    assert calls[ACTION] == agents * math.ceil((now - SETTLE - oldest) / SPAN)
+    assert calls["DescribeStaffInfoList"] == 1
+
+
+def test_a_later_sync_reads_one_window_per_agent_and_only_what_is_new(app, monkeypatch):
+    real = time.time()
+    # The first sync as if run 2,000 s ago; the agents then take calls; the second sync runs now.
+    monkeypatch.setattr(agent_status, "clock", lambda: real - 2000)
+    _, state, _ = run(app)
+    running = next(cid for cid in app.store.ids() if app.store.campaign(cid)["Status"] == 1)
+    new_sessions = set(app.store.grow(running, 40, at=int(real) - 1500))
+    monkeypatch.setattr(agent_status, "clock", lambda: real)
+    records, _, calls = run(app, state)
+    assert calls[ACTION] == len(app.store.directory.agent_mails())
+    busy = [r for r in records if r["Status"] == "busy"]
+    assert busy
+    assert {r["SessionId"] for r in busy} <= new_sessions
+    assert loaded(records) == served(app.store, int(real) - 2000 - SETTLE, int(real) - SETTLE)
+
+
+def test_start_date_bounds_the_windows(app):
+    start = int(time.time()) - 20 * 86400
+    records, _, calls = run(app, start_date=datetime.fromtimestamp(start, UTC).isoformat())
+    assert calls[ACTION] == len(app.store.directory.agent_mails()) * 3
+    assert min(r["Timestamp"] for r in records) >= start
+
+
+def test_a_window_that_fails_is_named_and_read_again_next_sync(start_emulator):
+    emulator = start_emulator(
+        store=CampaignStore(count=25, callees=12, history_days=60, seed=6),
+        rate_limit=None,
+        faults=FaultPlan(actions={ACTION: "dberror"}, action_attempts=1),
+    )
+    now = int(time.time())
+    sink: list[dict] = []
+    with pytest.raises(SyncFailedError, match="agent"):
+        run(emulator, sink=sink, max_attempts=1)
+    first = [m["record"] for m in sink if m["type"] == "RECORD"]
+    state = [m["value"] for m in sink if m["type"] == "STATE"][-1]
+    second, _, _ = run(emulator, state)  # each request failed once: every window answers now
+    union = loaded(first + second)
+    assert sorted(set(union)) == served(emulator.store, cdr_windows.oldest(now), now - SETTLE)
