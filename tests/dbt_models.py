@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -123,3 +125,115 @@ def assert_analyst_queries_answer(run) -> None:
     assert all(row[4] > row[5] and row[6] > 0 for row in over_target)
     assert daily
     assert sum(row[1] for row in daily) > 0
+
+
+DAY = 86400
+
+
+def expected_auto_callout(store) -> dict[int, dict]:
+    """ccc_auto_callout_performance per TaskId, from the emulator's tasks and their calls."""
+    expected = {}
+    book = store.tasks
+    for task_id in book.ids():
+        callees = book.detail(task_id)["Callees"]
+        answered = sum(1 for c in callees if c["State"] == 1)
+        calls = [store.call(s) for s in book.sessions(task_id)]
+        expected[task_id] = {
+            "callees": len(callees),
+            "answered": answered,
+            "not_answered": sum(1 for c in callees if c["State"] == 2),
+            "pending": sum(1 for c in callees if c["State"] in (0, 3, 4)),
+            "retried": sum(1 for c in callees if len(c["Sessions"]) > 1),
+            "attempts": sum(len(c["Sessions"]) for c in callees),
+            "reached_rate_pct": percent(answered, len(callees)),
+            "calls": len(calls),
+            "calls_picked_up": sum(1 for c in calls if c["AcceptTimestamp"] > 0),
+        }
+    return expected
+
+
+AUTO_CALLOUT = (
+    "callees",
+    "answered",
+    "not_answered",
+    "pending",
+    "retried",
+    "attempts",
+    "reached_rate_pct",
+    "calls",
+    "calls_picked_up",
+)
+AUTO_CALLOUT_QUERY = f"select task_id, {', '.join(AUTO_CALLOUT)} from analytics.ccc_auto_callout_performance"
+
+
+def expected_occupancy(store, loaded_history: list[tuple[str, int, str]]) -> dict[tuple[int, str], dict]:
+    """ccc_agent_occupancy per (CampaignId, day as ISO date), from the emulator's calls and agents and
+    the status changes loaded ((agent, Timestamp, Status), as the tap read them)."""
+    by_agent: dict[str, list[tuple[int, str]]] = {}
+    for agent, ts, status in sorted(loaded_history, key=lambda e: (e[0], e[1], e[2])):
+        by_agent.setdefault(agent, []).append((ts, status))
+    spans: list[tuple[str, str, str, int]] = []  # (agent, day, status, seconds)
+    for agent, events in by_agent.items():
+        for (ts, status), (following, _) in itertools.pairwise(events):
+            day = dt.datetime.fromtimestamp(ts, dt.UTC).date().isoformat()
+            spans.append((agent, day, status, following - ts))
+    members: dict[int, set[str]] = {}
+    for agent in store.directory.agents():
+        for group in agent["SkillGroupList"]:
+            members.setdefault(group["SkillGroupId"], set()).add(agent["Mail"])
+    expected = {}
+    for cid in store.ids():
+        days: dict[str, list[str]] = {}
+        for session in store.sessions(cid):
+            call = store.call(session)
+            day = dt.datetime.fromtimestamp(call["Time"], dt.UTC).date().isoformat()
+            days.setdefault(day, []).append(outcome(call))
+        group = members.get(store.campaign(cid)["SkillGroupId"], set())
+        for day, outcomes in days.items():
+            mine = [(s, sec) for agent, d, s, sec in spans if d == day and agent in group]
+            logged = sum(sec for s, sec in mine if s != "offline")
+            busy = sum(sec for s, sec in mine if s == "busy")
+            picked = sum(1 for o in outcomes if o in ("answered", "abandoned"))
+            abandoned = sum(1 for o in outcomes if o == "abandoned")
+            expected[(cid, day)] = {
+                "logged_in_seconds": logged,
+                "busy_seconds": busy,
+                "busy_share_pct": percent(busy, logged),
+                "picked_up": picked,
+                "abandon_rate_pct": percent(abandoned, picked),
+            }
+    return expected
+
+
+OCCUPANCY = ("logged_in_seconds", "busy_seconds", "busy_share_pct", "picked_up", "abandon_rate_pct")
+OCCUPANCY_QUERY = (
+    f"select campaign_id, cast(called_on as varchar), {', '.join(OCCUPANCY)} from analytics.ccc_agent_occupancy"
+)
+
+
+def assert_same_figures(got: dict, want: dict, percent_columns: tuple[str, ...]) -> None:
+    """Equal row by row; a percentage may differ by one unit of its last digit (see LAST_DIGIT)."""
+    assert sorted(got, key=str) == sorted(want, key=str)
+    for key, row in got.items():
+        for name, value in row.items():
+            expected = want[key][name]
+            if name in percent_columns and value is not None and expected is not None:
+                assert abs(Decimal(value) - expected) <= Decimal("0.01"), f"{key}: {name}"
+            else:
+                assert value == expected, f"{key}: {name}"
+
+
+HISTORY_QUERY = 'select "StaffUserId", "Timestamp", "Status" from ccc.agent_status_history'
+
+
+def assert_agent_and_auto_callout_marts(run, store) -> None:
+    """ccc_auto_callout_performance and ccc_agent_occupancy hold what the emulator's data gives
+    (``run``: a query's rows on the warehouse)."""
+    auto = {row[0]: dict(zip(AUTO_CALLOUT, row[1:], strict=True)) for row in run(AUTO_CALLOUT_QUERY)}
+    assert_same_figures(auto, expected_auto_callout(store), ("reached_rate_pct",))
+    history = [tuple(row) for row in run(HISTORY_QUERY)]
+    assert any(status == "busy" for _, _, status in history)
+    occupancy = {(row[0], row[1]): dict(zip(OCCUPANCY, row[2:], strict=True)) for row in run(OCCUPANCY_QUERY)}
+    want = expected_occupancy(store, history)
+    assert_same_figures(occupancy, want, ("busy_share_pct", "abandon_rate_pct"))
+    assert any(row["busy_seconds"] > 0 for row in occupancy.values())

@@ -16,6 +16,7 @@ from tap_ccc_campaign.validation import load_schema
 from tests import postgres
 from tests.dbt_models import (
     PERFORMANCE_QUERY,
+    assert_agent_and_auto_callout_marts,
     assert_analyst_queries_answer,
     assert_every_node_passed,
     assert_same_performance,
@@ -281,6 +282,7 @@ def test_meltano_run_loads_the_four_streams_into_duckdb_equal_to_the_api_and_dbt
         )
         mart = performance_rows(db.execute(PERFORMANCE_QUERY).fetchall())
         assert_analyst_queries_answer(lambda query: db.execute(query).fetchall())
+        assert_agent_and_auto_callout_marts(lambda query: db.execute(query).fetchall(), store)
     assert types["predictive_dialing_calls.seatuser"] == types["predictive_dialing_calls.serveparticipants"] == "JSON"
     assert {name: types[name.lower()] for name in WIDTHS} == {name: kind.upper() for name, kind in WIDTHS.items()}
     same_as_the_api(store, tables, 2, empty_is_null=True)
@@ -313,6 +315,7 @@ def test_meltano_run_loads_the_four_streams_into_postgres_equal_to_the_api_and_d
             statuses = dbt_build("dbt-postgres", {**env, **server.env()}, tmp_path)
             mart = performance_rows(db.execute(PERFORMANCE_QUERY).fetchall())
             assert_analyst_queries_answer(lambda query: db.execute(query).fetchall())
+            assert_agent_and_auto_callout_marts(lambda query: db.execute(query).fetchall(), store)
     # lists arrive as arrays (target-postgres's choice), compared below
     assert types["predictive_dialing_calls.SeatUser"] == "jsonb"
     assert {name: types[name] for name in WIDTHS} == WIDTHS

@@ -34,3 +34,17 @@
 {% macro campaign_key(app, campaign) -%}
   cast({{ app }} as varchar) || ':' || cast({{ campaign }} as varchar)
 {%- endmacro %}
+
+{# How many elements an array column holds (0 for null). #}
+{% macro array_length(column) -%}
+  {{ return(adapter.dispatch('array_length', 'tap_ccc_campaign')(column)) }}
+{%- endmacro %}
+
+{% macro default__array_length(column) -%}
+  coalesce(json_array_length(cast({{ column }} as json)), 0)
+{%- endmacro %}
+
+{# target-postgres loads a JSON array as a native array. #}
+{% macro postgres__array_length(column) -%}
+  coalesce(cardinality({{ column }}), 0)
+{%- endmacro %}
