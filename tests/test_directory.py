@@ -136,3 +136,12 @@ def test_a_failing_group_list_does_not_keep_the_agents_from_loading(start_emulat
     loaded = [m for m in run.messages if m["type"] == "RECORD"]  # type: ignore[attr-defined]
     assert {m["stream"] for m in loaded} == {"agents"}
     assert len(loaded) == len(emulator.store.directory.agent_mails())
+
+
+def test_a_whole_read_of_the_agents_is_shared_with_the_status_history_in_one_run(app):
+    config = tap_config(app, requests_per_second=1000)
+    del config["campaign_ids"]
+    before = len(app.requests_log())
+    sync_in_process(config, streams=["agents", "agent_status_history"])
+    staff = [e for e in app.requests_log()[before:] if e["action"] == ACTIONS["agents"]]
+    assert len(staff) == 1

@@ -24,7 +24,7 @@ def test_wheel_installed_in_a_fresh_venv_discovers_the_stream(tmp_path):
     wheel = next(tmp_path.glob("tap_ccc_campaign-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     schemas = sorted(path.name for path in (ROOT / "schemas").glob("*.json"))
-    assert len(schemas) == 4
+    assert "predictive_dialing_campaigns.json" in schemas  # and below: one schema per discovered stream
     assert all(f"tap_ccc_campaign/schemas/{name}" in names for name in schemas)
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)

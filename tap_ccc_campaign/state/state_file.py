@@ -20,8 +20,8 @@ STREAM_KEYS = {
     "predictive_dialing_calls": {"marks", "loaded", "pending", "changing", "ends"},
     "skill_groups": {"apps"},
     "agents": {"apps"},
-    "auto_callout_tasks": {"done"},
-    "auto_callout_callees": {"done"},
+    "auto_callout_tasks": {"done", "seen"},
+    "auto_callout_callees": {"done", "seen"},
     "auto_callout_calls": {"marks", "loaded", "pending", "changing", "ends"},
     "agent_status_history": {"agents"},
 }

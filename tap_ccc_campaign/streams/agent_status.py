@@ -2,7 +2,8 @@
 afterCallWork, offline), what predictive dialing's abandon rate depends on.
 
 DescribeStaffStatusHistory takes one agent per call and a window under 7 days, at most 180 days
-back. Per agent of the app (the whole agent list: one call per 1,000 agents), the tap reads from
+back. Per agent of the app (the whole agent list: one call per 1,000 agents, shared with the agents
+stream when it reads whole in the same run), the tap reads from
 where the last sync stopped (its bookmark) up to a few minutes ago (changes are read once they
 have settled), in 7-day windows: a first sync costs agents x ceil(days / 7) windows (start_date,
 or the 178 days the action can reach), each later one about one window per agent. A window that
@@ -17,7 +18,7 @@ from typing import Any
 
 from tap_ccc_campaign.api import windows as cdr_windows
 from tap_ccc_campaign.api.errors import APIError, TransportError
-from tap_ccc_campaign.api.paged_list import AGENTS, read_list
+from tap_ccc_campaign.api.paged_list import AGENTS
 from tap_ccc_campaign.api.status_history import read_window, windows
 from tap_ccc_campaign.config.settings import Settings
 from tap_ccc_campaign.errors import SyncFailedError, TapError
@@ -56,7 +57,7 @@ class AgentStatusHistoryStream(CCCStream):
         def jobs() -> Iterator[Window]:
             for sdk_app_id in settings.sdk_app_ids:
                 try:
-                    agents = read_list(client, AGENTS, sdk_app_id).items
+                    agents = self._read_whole(client, AGENTS, sdk_app_id).items
                 except (APIError, TransportError) as exc:
                     raise list_failed(settings, client, f"listing the agents of SdkAppId {sdk_app_id}", exc) from None
                 kept = bookmarks.setdefault(str(sdk_app_id), {})

@@ -4,7 +4,8 @@ campaigns, IVR robot calls.
 Tasks have no "changed since" filter and no delete action. A task is final once finished (State 2)
 or ended (4): nothing of it moves after that. So each sync lists every task (ceil(N/100) calls)
 and reads the detail (DescribeAutoCalloutTask, one call) only of a task not yet loaded in a final
-state; a task loaded final is skipped for good (its ids kept in the state). The list and each
+state; a task loaded final is skipped for good (its ids kept in the state). A task read again
+whose rows are what an earlier sync emitted (a checksum per task in the state) emits nothing. The list and each
 detail read are kept for the other auto-callout streams of the run (spool.py): one read each.
 The calls are read as the predictive campaigns' are (calls.py), the task standing for the
 campaign: its sessions are those its detail lists, its end is NotAfter.
@@ -12,6 +13,8 @@ campaign: its sessions are those its detail lists, its end is NotAfter.
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -85,14 +88,17 @@ class _TaskDetailStream(TaskSource):
         settings = Settings.from_config(self.config, self.logger)
         checker = RecordChecker(self.schema, self.logger)
         done_state: dict[str, str] = self.stream_state.setdefault("done", {})
+        seen_state: dict[str, str] = self.stream_state.setdefault("seen", {})
         progress = Progress(0, self.logger, limit=settings.requests_per_second, unit="tasks")
         client = self._client(settings, progress)
         failures = Failures(self.unit)
-        emitted = skipped = tasks = 0
+        emitted = skipped = unchanged = tasks = 0
         try:
             for sdk_app_id in settings.sdk_app_ids:
                 encoded = done_state.get(str(sdk_app_id))
                 done = set() if settings.full_refresh or not isinstance(encoded, str) else encoding.decode(encoded)
+                encoded = seen_state.get(str(sdk_app_id))
+                seen = {} if settings.full_refresh or not isinstance(encoded, str) else encoding.decode_map(encoded)
                 for entry in self._task_entries(settings, client, sdk_app_id):
                     task_id = entry["TaskId"]
                     if task_id in done and final(entry.get("State")):
@@ -107,8 +113,13 @@ class _TaskDetailStream(TaskSource):
                     finally:
                         progress.advance()
                     tasks += 1
+                    rows = self._rows(sdk_app_id, entry, detail)
+                    checksum = zlib.crc32(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+                    if seen.get(task_id) == checksum:  # emitted so by an earlier sync: nothing to load
+                        unchanged += 1
+                        rows = []
                     good = True
-                    for row in self._rows(sdk_app_id, entry, detail):
+                    for row in rows:
                         record, problems = checker.checked(row)
                         if problems:
                             label = f"task {task_id}"
@@ -120,15 +131,21 @@ class _TaskDetailStream(TaskSource):
                         emitted += 1
                     if good and final(detail.get("State")):
                         done.add(task_id)
+                        seen.pop(task_id, None)
+                    elif good:
+                        seen[task_id] = checksum
                 done_state[str(sdk_app_id)] = encoding.encode(done)
+                seen_state[str(sdk_app_id)] = encoding.encode_map(seen)
         finally:
             client.stop()
             client.close()
         self.logger.info(
-            "Done: %d %s row(s) of %d task(s); %d final task(s) loaded before not read again; %s",
+            "Done: %d %s row(s) of %d task(s); %d task(s) unchanged since they were loaded, not emitted again; "
+            "%d final task(s) loaded before not read again; %s",
             emitted,
             self.name,
             tasks,
+            unchanged,
             skipped,
             progress.line(),
         )

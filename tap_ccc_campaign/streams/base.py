@@ -15,6 +15,7 @@ from tap_ccc_campaign.api.campaign_list import Listing
 from tap_ccc_campaign.api.client import CallResult, CCCClient, RetryPolicy
 from tap_ccc_campaign.api.errors import APIError, Disposition, Missing, TransportError
 from tap_ccc_campaign.api.pacing import Pacers
+from tap_ccc_campaign.api.paged_list import PagedList, Read, read_list
 from tap_ccc_campaign.api.session_list import read_sessions
 from tap_ccc_campaign.api.transport import redact_url
 from tap_ccc_campaign.config.settings import Settings
@@ -117,6 +118,16 @@ class CCCStream(PrivateStreamHooks):
         found = read_sessions(client, sdk_app_id, campaign_id)
         self._spool.keep(key, found)
         return found
+
+    def _read_whole(self, client: CCCClient, kind: PagedList, sdk_app_id: int) -> Read:
+        """A list read whole (no ModifiedTime): as another stream of this run kept it, or read now (and kept)."""
+        key = ("whole", kind.action, sdk_app_id)
+        if key in self._spool:
+            entries, complete = self._spool.get(key)
+            return Read({entry[kind.key]: entry for entry in entries}, complete, 0)
+        read = read_list(client, kind, sdk_app_id)
+        self._spool.keep(key, [list(read.items.values()), read.complete])
+        return read
 
     def _warn_listed_twice(self, twice: list[tuple[str, int]]) -> None:
         """One line for the sessions a list gave under a second campaign: (session id, that campaign)."""

@@ -56,7 +56,11 @@ class DirectoryStream(CCCStream):
                 newest = kept.get("newest") if isinstance(kept.get("newest"), int) else None
                 since = None if whole or newest is None else max(0, newest - settings.directory_lookback_seconds)
                 try:
-                    read = read_list(client, self.kind, sdk_app_id, since)
+                    read = (
+                        self._read_whole(client, self.kind, sdk_app_id)
+                        if since is None
+                        else read_list(client, self.kind, sdk_app_id, since)
+                    )
                 except (APIError, TransportError) as exc:
                     error = list_failed(settings, client, f"reading {self.kind.action} of SdkAppId {sdk_app_id}", exc)
                     if not isinstance(error, SyncFailedError):
