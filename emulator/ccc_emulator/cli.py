@@ -32,6 +32,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one and prints it (default 0)")
     p.add_argument("--port-file", type=Path, help="also write the chosen port to this file once listening")
     p.add_argument("--campaigns", type=int, default=100, help="number of campaigns (default 100)")
+    p.add_argument("--tasks", type=int, default=12, help="auto-callout tasks per app (default 12)")
     p.add_argument(
         "--first-campaign-id", type=int, default=DEFAULT_FIRST_ID, help="first CampaignId (default %(default)s)"
     )
@@ -135,6 +136,7 @@ def build(args: argparse.Namespace) -> Emulator:
                 args.first_campaign_id,
                 id_step=args.id_step,
                 order=args.list_order,
+                tasks=args.tasks,
             )
             for n in range(args.apps)
         ],
