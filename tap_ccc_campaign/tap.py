@@ -124,7 +124,10 @@ class TapCCCCampaign(PrivateHooks):
         if threading.current_thread() is threading.main_thread():
             for signum in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(signum, self._on_signal)
-        super().sync_all()
+        try:
+            super().sync_all()
+        finally:
+            self.spool.close()  # its temporary files go with the run
         if self.failed_streams:
             raise SyncFailedError(self.failed_streams.summary())
 

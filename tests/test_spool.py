@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import threading
 
 from tap_ccc_campaign.run.spool import Spool
@@ -46,3 +47,14 @@ def test_an_empty_list_kept_before_anything_else_replays_as_empty():
     spool = Spool()
     assert list(spool.record("none", [])) == []
     assert list(spool.replay("none")) == []
+
+
+def test_closing_removes_the_files_and_forgets_what_was_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    spool = Spool()
+    spool.keep(("sessions", 1, 2), ["a", "b"])
+    assert list(spool.record(("campaigns", 1), iter([{"CampaignId": 2}]))) == [{"CampaignId": 2}]
+    assert len(list(tmp_path.glob("tap-ccc-*"))) == 2
+    spool.close()
+    assert list(tmp_path.glob("tap-ccc-*")) == []
+    assert ("sessions", 1, 2) not in spool

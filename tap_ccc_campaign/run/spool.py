@@ -35,6 +35,11 @@ class _File:
         self._handle.seek(0, os.SEEK_END)
         return self._handle.tell()
 
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()  # a NamedTemporaryFile: removed on close
+            self._handle = None
+
     def lines(self, start: int, end: int) -> Iterator[str]:
         if self._handle is None or start == end:  # an empty list kept before anything was written
             return
@@ -67,6 +72,13 @@ class Spool:
             self._kept[key] = (self._lists, start, self._lists.end())
         finally:
             self._recording = False
+
+    def close(self) -> None:
+        """Remove the files and forget what was kept (at the end of a run)."""
+        with self._lock:
+            self._lists.close()
+            self._values.close()
+            self._kept.clear()
 
     def keep(self, key: Hashable, value: Any) -> None:
         """Keep one value (a campaign's session ids) under ``key``; safe from any thread."""
