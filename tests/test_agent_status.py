@@ -103,3 +103,20 @@ def test_a_window_that_fails_is_named_and_read_again_next_sync(start_emulator):
     second, _, _ = run(emulator, state)  # each request failed once: every window answers now
     union = loaded(first + second)
     assert sorted(set(union)) == served(emulator.store, cdr_windows.oldest(now), now - SETTLE)
+
+
+def test_it_checkpoints_as_it_goes_and_a_resumed_run_reads_only_the_rest(app, monkeypatch):
+    monkeypatch.setattr(agent_status, "STATE_EVERY", 20)
+    real = time.time()
+    monkeypatch.setattr(agent_status, "clock", lambda: real)
+    sink: list[dict] = []
+    run(app, sink=sink)
+    flow = [m for m in sink if m["type"] in ("RECORD", "STATE")]
+    cut = next(i for i, m in enumerate(flow) if m["type"] == "STATE" and i > 20)
+    done = loaded([m["record"] for m in flow[:cut] if m["type"] == "RECORD"])
+    assert 0 < len(done) < len(served(app.store, cdr_windows.oldest(int(real)), int(real) - SETTLE))
+    again, _, _ = run(app, flow[cut]["value"])
+    assert sorted(set(done) | set(loaded(again))) == served(
+        app.store, cdr_windows.oldest(int(real)), int(real) - SETTLE
+    )
+    assert len(set(done) & set(loaded(again))) < len(done)  # what the checkpoint holds is not read again

@@ -128,3 +128,29 @@ def test_the_calls_schema_is_the_predictive_calls_schema_with_the_task_in_place_
     assert {k: v for k, v in auto["properties"].items() if k != "TaskId"} == {
         k: v for k, v in renamed.items() if k != "TaskId"
     }
+
+
+def test_task_calls_checkpoint_as_they_go_and_a_resumed_run_reads_only_the_rest(app, monkeypatch):
+    from tap_ccc_campaign.streams import AutoCalloutCallsStream
+
+    monkeypatch.setattr(AutoCalloutCallsStream, "STATE_EVERY", 20)
+    sink: list[dict] = []
+    run(app, sink=sink)
+    flow = [
+        m
+        for m in sink
+        if m["type"] in ("RECORD", "STATE") and m.get("stream", "auto_callout_calls") == "auto_callout_calls"
+    ]
+    cut = next(
+        i
+        for i, m in enumerate(flow)
+        if m["type"] == "STATE" and "auto_callout_calls" in m["value"]["bookmarks"] and i > 0
+    )
+    done = {m["record"]["SessionId"] for m in flow[:cut] if m["type"] == "RECORD"}
+    every = {s for t in app.store.tasks.ids() for s in app.store.tasks.sessions(t)}
+    assert 0 < len(done) < len(every)
+    state = flow[cut]["value"]
+    records, _, _ = run(app, state)
+    again = {r["SessionId"] for r in records["auto_callout_calls"]}
+    assert done | again == every
+    assert not done & again
