@@ -13,14 +13,15 @@ from tests.meltano import meltano
 NOT_ANSWERED = {202, 203, 206, 222}  # transform/dbt_project.yml, var not_answered_end_statuses
 
 
-def dbt_build(utility: str, env: dict[str, str], work: Path) -> dict[str, str]:
-    """`meltano invoke UTILITY build`; every node's status from run_results.json, by node name."""
+def dbt_build(utility: str, env: dict[str, str], work: Path, *args: str) -> dict[str, str]:
+    """`meltano invoke UTILITY build [ARGS]`; every node's status from run_results.json, by node name."""
     target = work / f"{utility}-target"
     done = meltano(
         "--environment=demo",
         "invoke",
         utility,
         "build",
+        *args,
         env={**env, "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(work / f"{utility}-logs")},
         check=False,
     )

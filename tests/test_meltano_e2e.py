@@ -324,3 +324,27 @@ def test_meltano_run_loads_the_four_streams_into_postgres_equal_to_the_api_and_d
     for row in tables["predictive_dialing_campaign_progress"]:
         row["ObservedAt"] = None  # a timestamp in PostgreSQL, a string in the record
     same_as_the_api(store, tables, 2, empty_is_null=False)
+
+
+def test_the_models_build_with_only_the_streams_loaded_that_ccc_streams_names(installed, pipeline_env, tmp_path):
+    _, _, env = pipeline_env
+    env = {**env, "TAP_CCC_CAMPAIGN__SELECT": json.dumps(["predictive_dialing_campaigns.*"])}
+    meltano("--environment=demo", "run", "tap-ccc-campaign", "target-duckdb", env=env)
+    with duckdb.connect(env["TARGET_DUCKDB_FILEPATH"], read_only=True) as db:
+        tables = {
+            row[0]
+            for row in db.execute(
+                "select table_name from information_schema.tables where table_schema = 'ccc'"
+            ).fetchall()
+        }
+    assert tables == {"predictive_dialing_campaigns"}
+    statuses = dbt_build(
+        "dbt-duckdb",
+        {**env, "DBT_DUCKDB_PATH": env["TARGET_DUCKDB_FILEPATH"]},
+        tmp_path,
+        "--vars",
+        "{ccc_streams: [predictive_dialing_campaigns]}",
+    )
+    assert_every_node_passed(statuses)
+    models = {node.split(".")[-1] for node in statuses if node.startswith("model.")}
+    assert models == {"stg_ccc__campaigns", "stg_ccc__campaign_variables"}

@@ -48,3 +48,9 @@
 {% macro postgres__array_length(column) -%}
   coalesce(cardinality({{ column }}), 0)
 {%- endmacro %}
+
+{# Whether every stream named was loaded (var ccc_streams): models over a stream not loaded are
+   disabled, so the project builds with any selection of the tap's streams. #}
+{% macro loaded(streams) -%}
+  {{ return(streams | reject('in', var('ccc_streams')) | list | length == 0) }}
+{%- endmacro %}

@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['predictive_dialing_campaigns', 'predictive_dialing_calls', 'agents', 'agent_status_history'])) }}
 -- Agent occupancy per predictive campaign and day, beside the campaign's abandon rate that day.
 -- The agents are those of the campaign's skill group; their time is the status changes of that
 -- day (each status counted on the day it began, until the agent's next change), logged-in time

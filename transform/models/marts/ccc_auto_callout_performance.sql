@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['auto_callout_tasks', 'auto_callout_callees', 'auto_callout_calls'])) }}
 -- How each auto-callout task is doing: its callees by state, how many needed more than one
 -- attempt, and its calls. reached_rate_pct is callees answered over callees.
 with callees as (

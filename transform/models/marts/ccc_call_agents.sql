@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['predictive_dialing_calls', 'agents', 'skill_groups'])) }}
 -- Each predictive call with the agent who took it and the skill group it was routed to, from the
 -- agents and skill groups tables (null where the call had no agent, or the agent or group is not
 -- loaded).

@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['predictive_dialing_calls'])) }}
 -- Each call's outcome, one row per call:
 --   answered      the callee picked up (AcceptTimestamp > 0) and was served;
 --   abandoned     the callee picked up, then the system hung up without an agent on the line

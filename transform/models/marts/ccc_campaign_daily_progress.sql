@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['predictive_dialing_campaign_progress'])) }}
 -- A completion curve per campaign: its last observation of each day a sync ran.
 with ranked as (
     select

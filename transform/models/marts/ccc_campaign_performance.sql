@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['predictive_dialing_campaigns', 'predictive_dialing_calls', 'predictive_dialing_campaign_progress'])) }}
 -- How each campaign is doing: one row per campaign, deleted ones included and flagged.
 -- abandon_rate_pct is abandoned calls over calls the callee picked up (answered + abandoned), the
 -- figure a predictive dialer's ExpectedAbandonRate targets.

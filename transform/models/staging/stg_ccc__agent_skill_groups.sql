@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['agents'])) }}
 -- One row per agent and skill group the agent belongs to (the agents' SkillGroupList).
 with memberships as (
     select

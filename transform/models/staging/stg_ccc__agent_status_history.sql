@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['agent_status_history'])) }}
 -- One row per status change of an agent, with how long the status lasted: until the agent's next
 -- change (null for the latest one, still going).
 select

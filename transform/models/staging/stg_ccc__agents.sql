@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['agents'])) }}
 -- One row per agent, keyed by the account (e-mail) calls name them by. The phone number and
 -- nickname stay in the source table (personal data; a stream map may have dropped them).
 select

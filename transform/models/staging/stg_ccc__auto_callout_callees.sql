@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['auto_callout_callees'])) }}
 -- One row per callee of a task: its state and how many attempts it took. The number itself stays
 -- in the source table (personal data): callee_key is its md5, to count and join on.
 select

@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['auto_callout_calls'])) }}
 -- One row per auto-callout call (a robot call: no agent), with its task.
 select
     k."SdkAppId" as sdk_app_id,

@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['auto_callout_tasks'])) }}
 -- One row per auto-callout task, its State labelled.
 select
     t."SdkAppId" as sdk_app_id,

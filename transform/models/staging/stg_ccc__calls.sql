@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['predictive_dialing_calls'])) }}
 -- One row per call: codes with their labels, unix seconds with timestamps. The phone numbers
 -- (Caller, Callee) stay in the source table: a stream map may have dropped them (README, PII).
 select

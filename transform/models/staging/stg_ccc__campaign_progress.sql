@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['predictive_dialing_campaign_progress'])) }}
 -- The campaigns' list entries as each sync observed them: one row per campaign per sync.
 select
     {{ campaign_key('p."SdkAppId"', 'p."CampaignId"') }} as campaign_key,

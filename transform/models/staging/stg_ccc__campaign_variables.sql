@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['predictive_dialing_campaigns'])) }}
 -- The campaigns' custom Variables, one row per key (the column holds a JSON array of {Key, Value}).
 with elements as (
     select

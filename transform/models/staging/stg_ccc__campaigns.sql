@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['predictive_dialing_campaigns'])) }}
 -- One row per campaign: its settings with labels beside the codes, real timestamps beside the unix
 -- seconds, and deleted campaigns flagged (a deleted row keeps only its keys and _sdc_deleted_at).
 select

@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['predictive_dialing_sessions'])) }}
 -- Every call session of every campaign.
 select
     {{ campaign_key('s."SdkAppId"', 's."CampaignId"') }} as campaign_key,

@@ -1,3 +1,4 @@
+{{ config(enabled=tap_ccc_campaign.loaded(['skill_groups'])) }}
 -- One row per skill group; a deleted group keeps its keys and _sdc_deleted_at.
 select
     g."SdkAppId" as sdk_app_id,
