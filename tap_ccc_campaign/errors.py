@@ -22,6 +22,14 @@ class SyncFailedError(TapError):
     """The sync finished, but some campaigns could not be emitted."""
 
 
+class PermissionDeniedError(SyncFailedError):
+    """The key may not call an action a stream needs: that stream ends, the others still run."""
+
+
+class ConnectionTestError(TapError):
+    """--test found a stream that cannot be read."""
+
+
 class TargetGone(TapError):  # noqa: N818 - reads as an event, like SyncInterrupted
     """stdout was closed: the loader reading it ended."""
 

@@ -20,7 +20,14 @@ from tap_ccc_campaign.config.checks import config_errors, environment_errors, un
 from tap_ccc_campaign.config.files import read_config_file
 from tap_ccc_campaign.config.resolve import resolved
 from tap_ccc_campaign.config.schema import SCHEMA
-from tap_ccc_campaign.errors import ConfigError, SyncFailedError, SyncInterrupted, TapError
+from tap_ccc_campaign.errors import (
+    ConfigError,
+    ConnectionTestError,
+    FatalRunError,
+    SyncFailedError,
+    SyncInterrupted,
+    TapError,
+)
 from tap_ccc_campaign.run.failures import StreamFailures
 from tap_ccc_campaign.run.output import Writer
 from tap_ccc_campaign.run.spool import Spool
@@ -130,6 +137,33 @@ class TapCCCCampaign(PrivateHooks):
             self.spool.close()  # its temporary files go with the run
         if self.failed_streams:
             raise SyncFailedError(self.failed_streams.summary())
+
+    def run_connection_test(self) -> bool:
+        """--test: each stream reads one record, checked against its schema, and says so in one
+        line; a stream whose action the key may not call names the permission. Any stream that
+        cannot be read fails the test (exit 1), after every stream was tried."""
+        lines, failed = [], []
+        for stream in self.streams.values():
+            try:
+                self.run_sync_dry_run(dry_run_record_limit=1, streams=[stream])
+                problem = self.failed_streams.pop(stream.name)
+            except FatalRunError as exc:
+                problem = str(exc)
+            if problem is None:
+                read = getattr(stream, "records_read", 0)
+                lines.append(
+                    f"{stream.name}: ok, "
+                    + ("one record read and valid against its schema" if read else "allowed, no record to read yet")
+                )
+            else:
+                failed.append(stream.name)
+                lines.append(f"{stream.name}: FAILED: {problem}")
+        self.logger.info("--test, one line per stream:\n  %s", "\n  ".join(lines))
+        if failed:
+            raise ConnectionTestError(
+                f"--test: {len(failed)} of {len(lines)} stream(s) cannot be read: {', '.join(failed)}"
+            )
+        return True
 
     @classmethod
     def invoke(  # type: ignore[override]

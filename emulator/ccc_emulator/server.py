@@ -210,6 +210,12 @@ class Emulator:
             fault = self._fault(action, params, body)
             if fault == "dberror":
                 raise ApiError("InternalError.DBError", "Internal database access failure.")
+            if fault == "denied":  # as CAM answers a sub-user whose policy lacks the action
+                raise ApiError(
+                    "AuthFailure.UnauthorizedOperation",
+                    f"you are not authorized to perform operation (ccc:{action}) on resource "
+                    f"(qcs::ccc::uin/100000000001:sdkappid/{params.get('SdkAppId')}), no permission",
+                )
             if fault == "ratelimit":
                 raise ApiError(
                     "RequestLimitExceeded", "Your current request times exceeds the limit, please try again later."
@@ -249,6 +255,7 @@ class Emulator:
             "migrating",
             "repeatpage",
             "emptylist",
+            "denied",
         ):
             entry["outcome"] = fault
         with self._lock:

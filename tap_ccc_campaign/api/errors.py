@@ -39,6 +39,13 @@ _FATAL_PREFIXES = (
     "UnsupportedProtocol",
     "InvalidParameter.InstanceNotExist",
 )
+# A CAM policy that does not allow the action: the key is good, only this action is refused.
+_DENIED_PREFIXES = (
+    "AuthFailure.UnauthorizedOperation",
+    "UnauthorizedOperation",
+    "OperationDenied",
+    "FailedOperation.PermissionDenied",
+)
 _MISSING_CAMPAIGN_PREFIXES = ("InvalidParameterValue", "ResourceNotFound")
 # The same codes answer a bad page size, a time window, an app being migrated: only a message
 # about the campaign itself is proof that it is gone (English or Chinese, as X-TC-Language picks).
@@ -65,6 +72,11 @@ def classify(code: str) -> Disposition:
     if _matches(code, _RETRY_PREFIXES):
         return Disposition.RETRY
     return Disposition.FAIL_CAMPAIGN
+
+
+def denied(code: str) -> bool:
+    """Whether the code says the key may not call this action (a permission, not a broken key)."""
+    return _matches(code, _DENIED_PREFIXES)
 
 
 def missing(code: str, message: str) -> Missing:

@@ -56,6 +56,10 @@ class StreamFailures:
     def add(self, stream: str, summary: str) -> None:
         self._summaries[stream] = summary
 
+    def pop(self, stream: str) -> str | None:
+        """The stream's summary, taken out (None when it ended without failures)."""
+        return self._summaries.pop(stream, None)
+
     def __bool__(self) -> bool:
         return bool(self._summaries)
 

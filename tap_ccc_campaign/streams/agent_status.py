@@ -37,6 +37,7 @@ Window = tuple[int, str, tuple[int, int]]  # (SdkAppId, agent, (start, end))
 
 class AgentStatusHistoryStream(CCCStream):
     name = "agent_status_history"
+    actions = ("DescribeStaffInfoList", "DescribeStaffStatusHistory")
     primary_keys = ("SdkAppId", "StaffUserId", "Timestamp", "Status")
     selected_by_default = False
     unit = "agent"

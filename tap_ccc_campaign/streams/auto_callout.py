@@ -178,6 +178,7 @@ class _TaskDetailStream(TaskSource):
 
 class AutoCalloutTasksStream(_TaskDetailStream):
     name = "auto_callout_tasks"
+    actions = ("DescribeAutoCalloutTasks", "DescribeAutoCalloutTask")
     primary_keys = ("SdkAppId", "TaskId")
 
     def _rows(self, sdk_app_id: int, entry: dict[str, Any], detail: dict[str, Any]) -> list[dict[str, Any]]:
@@ -187,6 +188,7 @@ class AutoCalloutTasksStream(_TaskDetailStream):
 
 class AutoCalloutCalleesStream(_TaskDetailStream):
     name = "auto_callout_callees"
+    actions = ("DescribeAutoCalloutTasks", "DescribeAutoCalloutTask")
     primary_keys = ("SdkAppId", "TaskId", "Callee")
 
     def _rows(self, sdk_app_id: int, entry: dict[str, Any], detail: dict[str, Any]) -> list[dict[str, Any]]:
@@ -203,6 +205,7 @@ class AutoCalloutCalleesStream(_TaskDetailStream):
 
 class AutoCalloutCallsStream(TaskSource, PredictiveDialingCallsStream):
     name = "auto_callout_calls"
+    actions = ("DescribeAutoCalloutTasks", "DescribeAutoCalloutTask", "DescribeTelCdr")
     primary_keys = ("SdkAppId", "SessionId")
     unit_key = "TaskId"
     listing = "reading its callees"

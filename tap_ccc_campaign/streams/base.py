@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from typing import Any
 
 from singer_sdk import Tap, metrics
+from singer_sdk.exceptions import AbortedSyncExceptionBase, MaxRecordsLimitException
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_ccc_campaign.api.campaign_list import Listing
 from tap_ccc_campaign.api.client import CallResult, CCCClient, RetryPolicy
-from tap_ccc_campaign.api.errors import APIError, Disposition, Missing, TransportError
+from tap_ccc_campaign.api.errors import APIError, Disposition, Missing, TransportError, denied
 from tap_ccc_campaign.api.pacing import Pacers
 from tap_ccc_campaign.api.paged_list import PagedList, Read, read_list
 from tap_ccc_campaign.api.session_list import read_sessions
 from tap_ccc_campaign.api.transport import redact_url
 from tap_ccc_campaign.config.settings import Settings
-from tap_ccc_campaign.errors import FatalRunError, SyncFailedError, TapError
+from tap_ccc_campaign.errors import FatalRunError, PermissionDeniedError, SyncFailedError, TapError
 from tap_ccc_campaign.run.failures import Failures, StreamFailures
 from tap_ccc_campaign.run.output import Writer
 from tap_ccc_campaign.run.progress_log import Progress
@@ -34,6 +36,7 @@ class CCCStream(PrivateStreamHooks):
     # (validation.RecordChecker): singer-sdk's own pass over each record would change nothing.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     unit = "campaign"  # what a failure names ("campaign 2569", "task 50000001")
+    actions: tuple[str, ...] = ()  # the API actions the stream calls: its CAM permissions
 
     def __init__(self, tap: Tap, *, spool: Spool, failed: StreamFailures | None = None, **kwargs: Any) -> None:
         super().__init__(tap=tap, **kwargs)
@@ -44,21 +47,28 @@ class CCCStream(PrivateStreamHooks):
         self._handed: Callable[[], None] | None = None  # bookkeeping of the record handed to the SDK
         self._told = _ToldOnce()
         self.logger.addFilter(self._told)
+        self.records_read = 0  # records handed to singer-sdk (read and valid), this run
 
     def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
         if self._writer is not None:
             self._writer.on_record_written(self._written)
         try:
-            yield from self._sync()
+            for record in self._sync():
+                self.records_read += 1
+                yield record
         except GeneratorExit:
             raise
         except SyncFailedError as exc:
-            # The stream ran to its end with some failures: named at the end of the run, while
-            # the streams after this one still run.
+            # The stream ran to its end with some failures, or the key may not call one of its
+            # actions: named at the end of the run, while the streams after this one still run.
             with contextlib.suppress(TapError, OSError, ValueError):
                 self._checkpoint()
-            self.logger.error("%s", exc)
-            self._stream_failures.add(self.name, str(exc))
+            message = str(exc)
+            if isinstance(exc, PermissionDeniedError):
+                needed = ", ".join(f"ccc:{action}" for action in self.actions)
+                message += f"; the key's CAM policy must allow {needed}"
+            self.logger.error("%s", message)
+            self._stream_failures.add(self.name, message)
         except BaseException as exc:
             # A failed or stopped sync still tells the target how far it got.
             with contextlib.suppress(TapError, OSError, ValueError):
@@ -170,6 +180,8 @@ class CCCStream(PrivateStreamHooks):
         if gone_if_said and isinstance(error, APIError) and error.missing is Missing.SAYS_SO:
             self.logger.warning("%s %s no longer exists: skipped %s (%s)", self.unit.capitalize(), label, doing, error)
             return
+        if isinstance(error, APIError) and denied(error.code):
+            raise PermissionDeniedError(f"{doing} of {self.unit} {label}: not allowed: {error}")
         if isinstance(error, APIError) and error.disposition is Disposition.FATAL:
             raise FatalRunError(f"{error} while {doing} of {self.unit} {label}; stopping the run")
         if isinstance(error, TransportError) and error.fatal:
@@ -224,13 +236,20 @@ def forget_unlisted(kept: dict[int, dict[int, Any]], listed: dict[int, set[int]]
 
 
 class _ToldOnce(logging.Filter):
-    """Drops singer-sdk's generic "An unhandled error occurred" line when the error is one of ours:
-    the CLI prints it as one line that already says what happened."""
+    """Drops singer-sdk's generic "An unhandled error occurred" line when the error is one of ours
+    (the CLI prints it as one line that already says what happened), or singer-sdk's own stop of a
+    stream after its records for --test (not an error at all)."""
 
     error = False
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (self.error and record.msg == UNHANDLED_ERROR_LINE)
+        if record.msg != UNHANDLED_ERROR_LINE:
+            return True
+        handled = sys.exc_info()[1]
+        dry_run_stop = isinstance(handled, AbortedSyncExceptionBase) and isinstance(
+            handled.__cause__, MaxRecordsLimitException
+        )
+        return not (self.error or dry_run_stop)
 
 
 def unreachable(settings: Settings, error: TransportError) -> FatalRunError:
@@ -242,6 +261,8 @@ def unreachable(settings: Settings, error: TransportError) -> FatalRunError:
 def list_failed(settings: Settings, client: CCCClient, what: str, error: TapError) -> TapError:
     """The error for a list call (``what``: "listing the campaigns of SdkAppId 1") that failed: the
     run stops when no call can succeed, otherwise this stream ends with it and the others still run."""
+    if isinstance(error, APIError) and denied(error.code):
+        return PermissionDeniedError(f"{what}: not allowed: {error}")
     if isinstance(error, APIError) and error.disposition is Disposition.FATAL:
         return FatalRunError(f"{error} while {what}")
     if isinstance(error, TransportError) and (not client.answered.is_set() or error.fatal):

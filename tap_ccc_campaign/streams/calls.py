@@ -128,6 +128,12 @@ def _to_state(kept: dict[int, dict[int, Any]]) -> dict[str, dict[str, Any]]:
 
 class PredictiveDialingCallsStream(CCCStream):
     name = "predictive_dialing_calls"
+    actions = (
+        "DescribePredictiveDialingCampaigns",
+        "DescribePredictiveDialingSessions",
+        "DescribeTelCdr",
+        "DescribePredictiveDialingCampaign",
+    )
     primary_keys = ("SdkAppId", "SessionId")
     selected_by_default = False  # select it (Meltano: select) to load the calls
     STATE_EVERY = 5000  # records between two STATE messages, at the end of a campaign's batches

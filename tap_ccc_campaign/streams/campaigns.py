@@ -11,9 +11,9 @@ from singer_sdk import Tap, metrics
 
 from tap_ccc_campaign.api.campaign_list import Listing
 from tap_ccc_campaign.api.client import CallResult, CCCClient
-from tap_ccc_campaign.api.errors import APIError, Disposition, Missing, TransportError
+from tap_ccc_campaign.api.errors import APIError, Disposition, Missing, TransportError, denied
 from tap_ccc_campaign.config.settings import Settings
-from tap_ccc_campaign.errors import FatalRunError, SyncFailedError, TapError
+from tap_ccc_campaign.errors import FatalRunError, PermissionDeniedError, SyncFailedError, TapError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
@@ -31,6 +31,7 @@ Campaign = tuple[int, int]  # (SdkAppId, CampaignId)
 
 class PredictiveDialingCampaignsStream(CCCStream):
     name = "predictive_dialing_campaigns"
+    actions = ("DescribePredictiveDialingCampaigns", "DescribePredictiveDialingCampaign")
     primary_keys = ("SdkAppId", "CampaignId")
     STATE_EVERY = 100  # records between two STATE messages, each counted once written
 
@@ -310,6 +311,8 @@ class PredictiveDialingCampaignsStream(CCCStream):
         name = f"campaign {label}"
         error = future.exception()
         if isinstance(error, APIError):
+            if denied(error.code):
+                raise PermissionDeniedError(f"reading {name}: not allowed: {error}")
             if error.disposition is Disposition.FATAL:
                 raise FatalRunError(f"{error} while reading {name}; stopping the run")
             # Proof that it is gone: an answer that says so, or one that may mean so about a

@@ -146,11 +146,13 @@ class DirectoryStream(CCCStream):
 
 class SkillGroupsStream(DirectoryStream):
     name = "skill_groups"
+    actions = ("DescribeSkillGroupInfoList",)
     primary_keys = ("SdkAppId", "SkillGroupId")
     kind = SKILL_GROUPS
 
 
 class AgentsStream(DirectoryStream):
     name = "agents"
+    actions = ("DescribeStaffInfoList",)
     primary_keys = ("SdkAppId", "Mail")
     kind = AGENTS

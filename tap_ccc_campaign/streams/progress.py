@@ -20,6 +20,7 @@ from tap_ccc_campaign.validation import RecordChecker
 
 class PredictiveDialingCampaignProgressStream(CCCStream):
     name = "predictive_dialing_campaign_progress"
+    actions = ("DescribePredictiveDialingCampaigns",)
     primary_keys = ("SdkAppId", "CampaignId", "ObservedAt")
     selected_by_default = False  # select it (Meltano: select) to load the history
 
