@@ -63,6 +63,8 @@ def expected_performance(store) -> dict[int, dict]:
         picked_up = counts["answered"] + counts["abandoned"]
         entry = store.summary(cid)
         expected[cid] = {
+            "sessions": len(calls),
+            "sessions_without_call_record": 0,  # every call of the test's data is within reach
             "calls": len(calls),
             **counts,
             "abandon_rate_pct": percent(counts["abandoned"], picked_up),
@@ -78,7 +80,7 @@ def expected_performance(store) -> dict[int, dict]:
 
 
 PERFORMANCE = (
-    "calls", "answered", "abandoned", "not_answered", "failed",
+    "sessions", "sessions_without_call_record", "calls", "answered", "abandoned", "not_answered", "failed",
     "abandon_rate_pct", "expected_abandon_rate_pct", "avg_talk_seconds", "completion_pct",
 )  # fmt: skip
 PERFORMANCE_QUERY = f"select campaign_id, {', '.join(PERFORMANCE)} from analytics.ccc_campaign_performance"
@@ -238,3 +240,48 @@ def assert_agent_and_auto_callout_marts(run, store) -> None:
     want = expected_occupancy(store, history)
     assert_same_figures(occupancy, want, ("busy_share_pct", "abandon_rate_pct"))
     assert any(row["busy_seconds"] > 0 for row in occupancy.values())
+    assert_compliance(run, store)
+
+
+LIMIT_PCT = 3  # transform/dbt_project.yml, var abandon_rate_limit_pct
+
+
+def expected_compliance(store) -> dict[tuple[int, str], dict]:
+    """ccc_abandon_rate_compliance per (CampaignId, day), from the emulator's calls."""
+    expected = {}
+    for cid in store.ids():
+        days: dict[dt.date, list[str]] = {}
+        for session in store.sessions(cid):
+            call = store.call(session)
+            days.setdefault(dt.datetime.fromtimestamp(call["Time"], dt.UTC).date(), []).append(outcome(call))
+        counts = {
+            day: (sum(1 for o in found if o in ("answered", "abandoned")), sum(1 for o in found if o == "abandoned"))
+            for day, found in days.items()
+        }
+        for day, (picked, abandoned) in counts.items():
+            window = [c for d, c in counts.items() if day - dt.timedelta(days=29) <= d <= day]
+            picked_30, abandoned_30 = sum(p for p, _ in window), sum(a for _, a in window)
+            rate, rate_30 = percent(abandoned, picked), percent(abandoned_30, picked_30)
+            expected[(cid, day.isoformat())] = {
+                "picked_up": picked,
+                "abandoned": abandoned,
+                "abandon_rate_pct": rate,
+                "abandon_rate_30d_pct": rate_30,
+                "day_over_limit": rate is not None and rate > LIMIT_PCT,
+                "rolling_30d_over_limit": rate_30 is not None and rate_30 > LIMIT_PCT,
+            }
+    return expected
+
+
+COMPLIANCE = (
+    "picked_up", "abandoned", "abandon_rate_pct", "abandon_rate_30d_pct", "day_over_limit", "rolling_30d_over_limit",
+)  # fmt: skip
+COMPLIANCE_QUERY = f"select campaign_id, cast(called_on as varchar), {', '.join(COMPLIANCE)} from analytics.ccc_abandon_rate_compliance"
+
+
+def assert_compliance(run, store) -> None:
+    got = {(row[0], row[1]): dict(zip(COMPLIANCE, row[2:], strict=True)) for row in run(COMPLIANCE_QUERY)}
+    want = expected_compliance(store)
+    assert_same_figures(got, want, ("abandon_rate_pct", "abandon_rate_30d_pct"))
+    assert any(row["rolling_30d_over_limit"] for row in got.values())
+    assert any(row["abandon_rate_30d_pct"] != row["abandon_rate_pct"] for row in got.values())

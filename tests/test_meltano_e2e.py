@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import duckdb
@@ -221,6 +222,11 @@ STREAMS = {
 @pytest.fixture
 def calls_env(start_emulator, tmp_path):
     store = CampaignStore(count=25, callees=12, history_days=60, seed=6)
+    # One campaign that called on days 45, 20 and 5 days ago: its rolling 30 days differ from its days.
+    running = next(cid for cid in store.ids() if store.campaign(cid)["Status"] == 1)
+    now = int(time.time())
+    for days_ago in (45, 20, 5):
+        store.grow(running, 30, at=now - days_ago * 86400)
     emulator = start_emulator(store=store, rate_limit=None)
     env = {
         "TAP_CCC_CAMPAIGN_API_URL": emulator.url,

@@ -1,7 +1,8 @@
 {{ config(enabled=tap_ccc_campaign.loaded(['predictive_dialing_campaigns', 'predictive_dialing_calls', 'predictive_dialing_campaign_progress'])) }}
 -- How each campaign is doing: one row per campaign, deleted ones included and flagged.
 -- abandon_rate_pct is abandoned calls over calls the callee picked up (answered + abandoned), the
--- figure a predictive dialer's ExpectedAbandonRate targets.
+-- figure a predictive dialer's ExpectedAbandonRate targets. sessions (when that stream is loaded)
+-- stand beside calls: the API returns call records for 180 days only.
 with outcomes as (
     select
         campaign_key,
@@ -17,6 +18,14 @@ with outcomes as (
     from {{ ref('ccc_call_outcomes') }}
     group by campaign_key
 ),
+
+{% if tap_ccc_campaign.loaded(['predictive_dialing_sessions']) %}
+sessions as (
+    select campaign_key, count(*) as sessions
+    from {{ ref('stg_ccc__sessions') }}
+    group by campaign_key
+),
+{% endif %}
 
 latest_progress as (
     select *
@@ -36,6 +45,15 @@ select
     c.campaign_name,
     c.status_label,
     c.is_deleted,
+    {% if tap_ccc_campaign.loaded(['predictive_dialing_sessions']) -%}
+    coalesce(s.sessions, 0) as sessions,
+    -- Sessions whose call record is not loaded: not readable yet, or beyond DescribeTelCdr's 180
+    -- days (the tap names those in its log): zero calls with sessions is not "no calls".
+    coalesce(s.sessions, 0) - coalesce(o.calls, 0) as sessions_without_call_record,
+    {% else -%}
+    cast(null as bigint) as sessions,
+    cast(null as bigint) as sessions_without_call_record,
+    {% endif -%}
     coalesce(o.calls, 0) as calls,
     coalesce(o.answered, 0) as answered,
     coalesce(o.abandoned, 0) as abandoned,
@@ -57,3 +75,6 @@ select
 from {{ ref('stg_ccc__campaigns') }} as c
 left join outcomes as o on o.campaign_key = c.campaign_key
 left join latest_progress as p on p.campaign_key = c.campaign_key
+{% if tap_ccc_campaign.loaded(['predictive_dialing_sessions']) -%}
+left join sessions as s on s.campaign_key = c.campaign_key
+{%- endif %}
