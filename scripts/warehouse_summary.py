@@ -61,12 +61,20 @@ def main(path: str, state_json: str | None = None) -> None:
         if state_json:
             check_rows(db, state_json)
         mart = "analytics.ccc_campaign_performance"
-        campaigns, deleted, calls = db.execute(
-            f"select count(*), count(*) filter (where is_deleted), coalesce(sum(calls), 0) from {mart}"
+        campaigns, deleted, calls, sessions, without = db.execute(
+            f"select count(*), count(*) filter (where is_deleted), coalesce(sum(calls), 0), sum(sessions), "
+            f"sum(sessions_without_call_record) from {mart}"
         ).fetchone()
+        listed = f"{sessions} call sessions, " if sessions is not None else ""
         print(
-            f"\n{path}: {campaigns} campaigns ({deleted} deleted) and {calls} calls, modelled by dbt in analytics.*\n"
+            f"\n{path}: {campaigns} campaigns ({deleted} deleted), {listed}{calls} call records, modelled by dbt in analytics.*"
         )
+        if without:
+            print(
+                f"{without} sessions have no call record: calls older than the 180 days DescribeTelCdr returns, or "
+                "not readable yet (analytics.ccc_campaign_performance.sessions_without_call_record)"
+            )
+        print()
 
         by_status = db.execute(
             f"""

@@ -13,12 +13,13 @@ import pytest
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "warehouse_summary.py"
 
 # (campaign_id, name, status_label, is_deleted, calls, answered, abandoned, not_answered, failed,
-#  expected_abandon_rate_pct, talk_seconds, callee_count, finished_callee_count, completion_pct)
+#  expected_abandon_rate_pct, talk_seconds, callee_count, finished_callee_count, completion_pct,
+#  sessions, sessions_without_call_record)
 MART = [
-    (1, "old", None, True, 0, 0, 0, 0, 0, None, 0, None, None, None),
-    (2, "a", "running", False, 40, 20, 10, 5, 5, 10, 2000, 100, 50, 50.0),
-    (3, "b", "running", False, 0, 0, 0, 0, 0, 30, 0, 20, 0, 0.0),
-    (4, "c", "finished", False, 4, 3, 1, 0, 0, 5, 300, 4, 4, 100.0),
+    (1, "old", None, True, 0, 0, 0, 0, 0, None, 0, None, None, None, 0, 0),
+    (2, "a", "running", False, 40, 20, 10, 5, 5, 10, 2000, 100, 50, 50.0, 40, 0),
+    (3, "b", "running", False, 0, 0, 0, 0, 0, 30, 0, 20, 0, 0.0, 0, 0),
+    (4, "c", "finished", False, 4, 3, 1, 0, 0, 5, 300, 4, 4, 100.0, 30, 26),
 ]
 
 
@@ -40,10 +41,12 @@ def warehouse(tmp_path) -> str:
             "create table analytics.ccc_campaign_performance (campaign_id bigint, campaign_name varchar, "
             "status_label varchar, is_deleted boolean, calls bigint, answered bigint, abandoned bigint, "
             "not_answered bigint, failed bigint, expected_abandon_rate_pct integer, talk_seconds bigint, "
-            "callee_count integer, finished_callee_count integer, completion_pct decimal(9, 2))"
+            "callee_count integer, finished_callee_count integer, completion_pct decimal(9, 2), "
+            "sessions bigint, sessions_without_call_record bigint)"
         )
         db.executemany(
-            "insert into analytics.ccc_campaign_performance values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", MART
+            "insert into analytics.ccc_campaign_performance values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            MART,
         )
     return path
 
@@ -72,7 +75,7 @@ def line(output: str, start: str, after: int = 0) -> str:
 def test_rows_of_the_last_run_equal_to_what_was_emitted_pass(warehouse):
     done = summary(warehouse, 3)
     assert done.returncode == 0, done.stderr
-    assert ": 4 campaigns (1 deleted) and 44 calls, modelled by dbt" in done.stdout
+    assert ": 4 campaigns (1 deleted), 70 call sessions, 44 call records, modelled by dbt" in done.stdout
 
 
 def test_each_status_line_adds_up_its_campaigns_from_the_mart(warehouse):
@@ -107,3 +110,9 @@ def test_a_lost_row_fails_loudly(warehouse):
         "summary: the tap emitted 4 record(s) in its last run, but ccc.predictive_dialing_campaigns "
         "holds 3 row(s) from that run: the loader lost rows"
     )
+
+
+def test_the_header_shows_sessions_beside_call_records_and_those_without_one(warehouse):
+    out = summary(warehouse, emitted=3).stdout
+    assert ": 4 campaigns (1 deleted), 70 call sessions, 44 call records" in out
+    assert line(out, "26 sessions have no call record: calls older than the 180 days DescribeTelCdr returns")
