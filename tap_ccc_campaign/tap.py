@@ -51,7 +51,7 @@ ENV_PREFIX = "TAP_CCC_CAMPAIGN_"
 
 
 class TapCCCCampaign(PrivateHooks):
-    """Extracts Tencent Cloud Contact Center predictive-dialing campaign settings."""
+    """Tencent Cloud Contact Center (CCC) outbound campaigns: predictive dialing, auto-callout, agents and skill groups."""
 
     name = "tap-ccc-campaign"
     package_name = "tap-ccc-campaign"
