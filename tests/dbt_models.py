@@ -30,6 +30,43 @@ def dbt_build(utility: str, env: dict[str, str], work: Path, *args: str) -> dict
     return {r["unique_id"]: r["status"] for r in results}
 
 
+def dbt_invoke(utility: str, env: dict[str, str], work: Path, *args: str) -> str:
+    """`meltano invoke UTILITY ARGS` with the same target and log paths as dbt_build; its output."""
+    done = meltano(
+        "--environment=demo",
+        "invoke",
+        utility,
+        *args,
+        env={**env, "DBT_TARGET_PATH": str(work / f"{utility}-target"), "DBT_LOG_PATH": str(work / f"{utility}-logs")},
+        check=False,
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+    return done.stdout + done.stderr
+
+
+def assert_docs_describe_every_mart_column(utility: str, env: dict[str, str], work: Path) -> None:
+    """`dbt docs generate` works, and every column of every mart, as built, has a description."""
+    dbt_invoke(utility, env, work, "docs", "generate")
+    target = work / f"{utility}-target"
+    catalog = json.loads((target / "catalog.json").read_text())["nodes"]
+    manifest = json.loads((target / "manifest.json").read_text())["nodes"]
+    undescribed = {
+        f"{node.split('.')[-1]}.{column.lower()}"
+        for node, built in catalog.items()
+        if node.startswith("model.") and ".ccc_" in node
+        for column in built["columns"]
+        if not manifest[node]["columns"].get(column.lower(), {}).get("description")
+    }
+    marts = {path.stem for path in (Path(__file__).resolve().parent.parent / "transform/models/marts").glob("*.sql")}
+    assert {node.split(".")[-1] for node in catalog if node.startswith("model.") and ".ccc_" in node} == marts
+    assert undescribed == set()
+
+
+def assert_sources_are_fresh(utility: str, env: dict[str, str], work: Path) -> None:
+    output = dbt_invoke(utility, env, work, "source", "freshness")
+    assert output.count("PASS freshness of") == 2, output[-2000:]
+
+
 def assert_every_node_passed(statuses: dict[str, str]) -> None:
     """Seeds and models built, data tests passed: none failed, none only warned."""
     assert any(node.startswith("model.") for node in statuses)

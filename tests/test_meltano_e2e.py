@@ -19,8 +19,10 @@ from tests.dbt_models import (
     PERFORMANCE_QUERY,
     assert_agent_and_auto_callout_marts,
     assert_analyst_queries_answer,
+    assert_docs_describe_every_mart_column,
     assert_every_node_passed,
     assert_same_performance,
+    assert_sources_are_fresh,
     dbt_build,
     expected_performance,
     performance_rows,
@@ -222,10 +224,11 @@ STREAMS = {
 @pytest.fixture
 def calls_env(start_emulator, tmp_path):
     store = CampaignStore(count=25, callees=12, history_days=60, seed=6)
-    # One campaign that called on days 45, 20 and 5 days ago: its rolling 30 days differ from its days.
+    # One campaign that called 45, 20 and 1 days ago: its rolling 30 days differ from its days, and
+    # the calls are fresh.
     running = next(cid for cid in store.ids() if store.campaign(cid)["Status"] == 1)
     now = int(time.time())
-    for days_ago in (45, 20, 5):
+    for days_ago in (45, 20, 1):
         store.grow(running, 30, at=now - days_ago * 86400)
     emulator = start_emulator(store=store, rate_limit=None)
     env = {
@@ -274,7 +277,10 @@ def test_meltano_run_loads_the_four_streams_into_duckdb_equal_to_the_api_and_dbt
     store, env = calls_env
     for _ in range(2):
         meltano("--environment=demo", "run", "tap-ccc-campaign", "target-duckdb", env=env)
-    statuses = dbt_build("dbt-duckdb", {**env, "DBT_DUCKDB_PATH": env["TARGET_DUCKDB_FILEPATH"]}, tmp_path)
+    dbt_env = {**env, "DBT_DUCKDB_PATH": env["TARGET_DUCKDB_FILEPATH"]}
+    statuses = dbt_build("dbt-duckdb", dbt_env, tmp_path)
+    assert_sources_are_fresh("dbt-duckdb", dbt_env, tmp_path)
+    assert_docs_describe_every_mart_column("dbt-duckdb", dbt_env, tmp_path)
     with duckdb.connect(env["TARGET_DUCKDB_FILEPATH"], read_only=True) as db:
         tables = {}
         for table, columns in STREAMS.items():
@@ -319,6 +325,8 @@ def test_meltano_run_loads_the_four_streams_into_postgres_equal_to_the_api_and_d
                 ).fetchall()
             )
             statuses = dbt_build("dbt-postgres", {**env, **server.env()}, tmp_path)
+            assert_sources_are_fresh("dbt-postgres", {**env, **server.env()}, tmp_path)
+            assert_docs_describe_every_mart_column("dbt-postgres", {**env, **server.env()}, tmp_path)
             mart = performance_rows(db.execute(PERFORMANCE_QUERY).fetchall())
             assert_analyst_queries_answer(lambda query: db.execute(query).fetchall())
             assert_agent_and_auto_callout_marts(lambda query: db.execute(query).fetchall(), store)
