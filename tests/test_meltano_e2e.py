@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+from collections import Counter
 from pathlib import Path
 
 import duckdb
 import psycopg
 import pytest
 import yaml
+from ccc_emulator.auth import Credential
 from ccc_emulator.data import CampaignStore
 
 from tap_ccc_campaign.api import cdr
@@ -362,3 +365,52 @@ def test_the_models_build_with_only_the_streams_loaded_that_ccc_streams_names(in
     assert_every_node_passed(statuses)
     models = {node.split(".")[-1] for node in statuses if node.startswith("model.")}
     assert models == {"stg_ccc__campaigns", "stg_ccc__campaign_variables"}
+
+
+def several_accounts_block() -> list[dict]:
+    """The extractors of the YAML block that follows README's <!-- several-accounts --> marker."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- several-accounts -->\s*```yaml\n(.*?)```", text, re.S)
+    assert block, "README lost its several-accounts block"
+    return yaml.safe_load(block.group(1))["plugins"]["extractors"]
+
+
+def test_two_accounts_load_into_the_same_tables_with_their_state_kept_apart(installed, start_emulator, tmp_path):
+    extractors = several_accounts_block()
+    accounts = {e["name"]: e["config"] for e in extractors}
+    credentials = {
+        name: Credential(f"AKID{name[-5:]}-0000000000000000000000", f"{name}-secret-key") for name in accounts
+    }
+    stores = [
+        CampaignStore(sdk_app_id=config["sdk_app_id"], count=12 + i * 5, first_id=5000 * (i + 1), seed=i)
+        for i, config in enumerate(accounts.values())
+    ]
+    emulator = start_emulator(stores=stores, credentials=list(credentials.values()), rate_limit=None)
+    # A project like the user's: this project's plugins, plus README's block.
+    project = tmp_path / "project"
+    project.mkdir()
+    definition = yaml.safe_load((ROOT / "meltano.yml").read_text())
+    definition["plugins"]["extractors"] += extractors
+    (project / "meltano.yml").write_text(yaml.safe_dump(definition, sort_keys=False))
+    (project / ".meltano").symlink_to(ROOT / ".meltano")  # the plugins this project installed
+    env = {
+        "MELTANO_PROJECT_ROOT": str(project),
+        "TAP_CCC_CAMPAIGN_API_URL": emulator.url,
+        "MELTANO_STATE_BACKEND_URI": f"file://{tmp_path}/state",
+        "TARGET_DUCKDB_FILEPATH": str(tmp_path / "warehouse.duckdb"),
+    }
+    for name, credential in credentials.items():
+        prefix = "CCC_" + name.rsplit("--", 1)[1].upper()
+        env[f"{prefix}_SECRET_ID"], env[f"{prefix}_SECRET_KEY"] = credential.secret_id, credential.secret_key
+    env["TAP_CCC_CAMPAIGN__SELECT"] = json.dumps(["predictive_dialing_campaigns.*"])
+    names = list(accounts)
+    meltano("--environment=demo", "run", names[0], "target-duckdb", names[1], "target-duckdb", env=env, cwd=project)
+    with duckdb.connect(env["TARGET_DUCKDB_FILEPATH"], read_only=True) as db:
+        rows = db.execute("select sdkappid, campaignid from ccc.predictive_dialing_campaigns").fetchall()
+    assert sorted(rows) == sorted((store.sdk_app_id, cid) for store in stores for cid in store.ids())
+    listed = meltano("--environment=demo", "state", "list", env=env, cwd=project).stdout
+    assert all(f"demo:{name}-to-target-duckdb" in listed for name in names)
+    calls = Counter((e["action"], e.get("campaign_id")) for e in emulator.requests_log())
+    assert sum(n for (action, _), n in calls.items() if action == "DescribePredictiveDialingCampaign") == sum(
+        store.count for store in stores
+    )

@@ -44,3 +44,13 @@ def test_the_recipe_does_not_break_a_run_where_calls_are_not_selected(emulator):
     config = tap_config(emulator, [2569, 2570], **recipe())
     messages = sync_in_process(config)
     assert {m["stream"] for m in messages if m["type"] == "RECORD"} == {"predictive_dialing_campaigns"}
+
+
+def test_the_readme_recipe_drops_the_agents_name_nickname_and_phone(start_emulator):
+    emulator = start_emulator(store=CampaignStore(count=5), rate_limit=None)
+    config = tap_config(emulator, requests_per_second=1000, **recipe())
+    del config["campaign_ids"]
+    messages = sync_in_process(config, streams=["agents"])
+    agents = [m["record"] for m in messages if m["type"] == "RECORD"]
+    assert len(agents) == len(emulator.store.directory.agent_mails())
+    assert all({"Name", "Nick", "Phone"}.isdisjoint(agent) and agent["Mail"] for agent in agents)
