@@ -94,3 +94,16 @@ def test_the_plugin_definition_keeps_to_the_hubs_rules_and_meltanos_schema():
     extractor_schema = {"$ref": "#/$defs/plugins/extractors", "$defs": schema["$defs"]}
     errors = list(jsonschema.Draft7Validator(extractor_schema).iter_errors(definition))
     assert [e.message for e in errors] == []
+
+
+def test_the_recipes_loader_and_dbt_definitions_are_this_projects():
+    project = yaml.safe_load((ROOT / "meltano.yml").read_text())["plugins"]
+    for kind, name, path in (
+        ("loaders", "target-duckdb", "plugins/loaders/target-duckdb--jwills.yml"),
+        ("utilities", "dbt-duckdb", "plugins/utilities/dbt-duckdb--tap-ccc-campaign.yml"),
+    ):
+        ours = next(p for p in project[kind] if p["name"] == name)
+        shipped = yaml.safe_load((ROOT / path).read_text())
+        assert {k: v for k, v in ours.items() if k != "config"} == {
+            k: v for k, v in shipped.items() if k not in ("variant", "label")
+        }

@@ -1,62 +1,65 @@
-"""README's recipe for adding the tap to your own Meltano project, performed from `meltano init`."""
+"""README's recipe for your own Meltano project, run word for word in an empty directory."""
 
 from __future__ import annotations
 
-import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 from ccc_emulator.auth import DEMO_CREDENTIAL
 from ccc_emulator.data import CampaignStore
 
-from tests.meltano import ROOT, meltano
+from tests.meltano import ROOT
 
 pytestmark = pytest.mark.slow
 
-DEFINITION = ROOT / "plugins/extractors/tap-ccc-campaign--tap-ccc-campaign.yml"
-# The loader, described in full so that Meltano needs no Hub look-up (tests have no internet).
-JSONL = {
-    "name": "target-jsonl",
-    "namespace": "target_jsonl",
-    "pip_url": "target-jsonl~=0.1.4",
-    "executable": "target-jsonl",
-    "settings": [{"name": "destination_path", "kind": "string"}, {"name": "do_timestamp_file", "kind": "boolean"}],
-}
+
+def recipe() -> str:
+    """The bash block that follows README's <!-- own-project-recipe --> marker, as written."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- own-project-recipe -->\s*```bash\n(.*?)```", text, re.S)
+    assert block, "README lost its own-project recipe"
+    return block.group(1)
 
 
-def test_the_readme_recipe_adds_configures_and_runs_the_tap_in_a_fresh_project(start_emulator, tmp_path):
-    store = CampaignStore(count=30)
-    emulator = start_emulator(store=store)
+def test_the_readme_recipe_builds_a_project_that_loads_duckdb_and_models_it(start_emulator, tmp_path):
+    store = CampaignStore(count=20, callees=10, history_days=60)
+    emulator = start_emulator(store=store, rate_limit=None)
+    script = recipe()
+    assert str(store.sdk_app_id) in script  # the recipe's example SdkAppId is the emulator's app
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TAP_CCC_CAMPAIGN", "MELTANO_"))},
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",  # meltano, as installed
+        "TAP": str(ROOT),
+        "TENCENTCLOUD_SECRET_ID": DEMO_CREDENTIAL.secret_id,
+        "TENCENTCLOUD_SECRET_KEY": DEMO_CREDENTIAL.secret_key,
+        # The one thing the recipe does not say: where the API is (here the emulator, not Tencent).
+        "TAP_CCC_CAMPAIGN_API_URL": emulator.url,
+        "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+        check=False,
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-5000:]
     project = tmp_path / "my-ccc"
-    loader = tmp_path / "target-jsonl.yml"
-    loader.write_text(yaml.safe_dump(JSONL))
-    out = tmp_path / "out"
-    out.mkdir()
-    env = {"MELTANO_PROJECT_ROOT": str(project)}
-
-    def step(*args: str) -> None:
-        meltano(*args, env=env, cwd=project)
-
-    meltano("init", str(project), "--no_usage_stats", env={}, cwd=tmp_path)
-    # The recipe, as README gives it (the pip_url line is the only one that goes once on PyPI).
-    step("add", "--plugin-type", "extractor", "--from-ref", str(DEFINITION), "--no-install", "tap-ccc-campaign")
-    step("config", "set", "tap-ccc-campaign", "_pip_url", str(ROOT))
-    step("config", "set", "tap-ccc-campaign", "sdk_app_id", str(store.sdk_app_id))
-    step("config", "set", "tap-ccc-campaign", "secret_id", DEMO_CREDENTIAL.secret_id)
-    step("config", "set", "tap-ccc-campaign", "secret_key", DEMO_CREDENTIAL.secret_key)
-    step("config", "set", "tap-ccc-campaign", "api_url", emulator.url)
-    step("select", "tap-ccc-campaign", "predictive_dialing_campaigns", "*")
-    step("select", "tap-ccc-campaign", "predictive_dialing_campaign_progress", "*")
-    step("add", "--plugin-type", "loader", "--from-ref", str(loader), "--no-install", "target-jsonl")
-    step("config", "set", "target-jsonl", "destination_path", str(out))
-    step("config", "set", "target-jsonl", "do_timestamp_file", "false")
-    step("install")
-    step("run", "tap-ccc-campaign", "target-jsonl")
-
     plugins = yaml.safe_load((project / "meltano.yml").read_text())["plugins"]
     assert [p["name"] for p in plugins["extractors"]] == ["tap-ccc-campaign"]
-    assert "utilities" not in plugins  # added once, as an extractor
-    settings = [json.loads(line) for line in (out / "predictive_dialing_campaigns.jsonl").read_text().splitlines()]
-    progress = (out / "predictive_dialing_campaign_progress.jsonl").read_text().splitlines()
-    assert sorted(r["CampaignId"] for r in settings) == store.ids()
-    assert len(progress) == 30
+    with duckdb.connect(str(project / "output/warehouse.duckdb"), read_only=True) as db:
+        loaded = sorted(r[0] for r in db.execute("select campaignid from ccc.predictive_dialing_campaigns").fetchall())
+        calls = db.execute("select count(*) from ccc.predictive_dialing_calls").fetchone()[0]
+        mart = db.execute("select count(*), sum(calls) from analytics.ccc_campaign_performance").fetchone()
+    assert loaded == store.ids()
+    assert calls == sum(len(store.sessions(cid)) for cid in store.ids())
+    assert mart == (len(store.ids()), calls)
+    assert "Done. PASS=" in done.stdout + done.stderr
