@@ -149,6 +149,10 @@ class TapCCCCampaign(PrivateHooks):
                 problem = self.failed_streams.pop(stream.name)
             except FatalRunError as exc:
                 problem = str(exc)
+            checker = getattr(stream, "checker", None)
+            if problem is None and checker is not None and checker.refused:
+                fields = ", ".join(f"{name} ({n} record(s))" for name, n in sorted(checker.refused.items()))
+                problem = f"the API answered records the schema refuses, in {fields}: please report it"
             if problem is None:
                 read = getattr(stream, "records_read", 0)
                 lines.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -54,6 +55,7 @@ class RecordChecker:
             if any(key.startswith("x-documented-") for key in spec)
         }
         self._warned: set[str] = set()
+        self.refused: Counter[str] = Counter()  # fields of the records refused so far, for --test
         self._judged: set[tuple[str, Any]] = set()  # (field, value) already judged (and warned about)
         self._logger = logger
 
@@ -78,7 +80,9 @@ class RecordChecker:
             self._whole(record)
         except fastjsonschema.JsonSchemaException:
             record = self.drop_unknown(record)
-            return record, self.violations(record)
+            problems = self.violations(record)
+            self.refused.update(problem.field for problem in problems)
+            return record, problems
         return record, []
 
     def drop_unknown(self, record: dict[str, Any]) -> dict[str, Any]:

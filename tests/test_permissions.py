@@ -77,3 +77,16 @@ def test_readmes_cam_table_and_policy_are_each_streams_actions():
     assert documented == {name: set(stream.actions) for name, stream in streams.items()}
     policy = text.split('{"version": "2.0"', 1)[1].split("```", 1)[0]
     assert set(re.findall(r'"ccc:(\w+)"', policy)) == {a for s in streams.values() for a in s.actions}
+
+
+def test_a_test_run_names_a_field_whose_type_differs_from_the_schema(start_emulator, tmp_path):
+    emulator = start_emulator(
+        store=CampaignStore(count=10, history_days=60),
+        rate_limit=None,
+        faults=FaultPlan(actions={"DescribeTelCdr": "wrongtype"}),
+    )
+    run = run_tap(config_of(emulator), tmp_path, "--test")
+    assert run.returncode == 1
+    failed = [line for line in run.stderr.splitlines() if line.startswith("  predictive_dialing_calls: FAILED")]
+    assert failed
+    assert "SeatUser.Role" in failed[0]

@@ -26,7 +26,6 @@ from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.streams.base import CCCStream, list_failed
-from tap_ccc_campaign.validation import RecordChecker
 
 clock = time.time  # the moment a sync reads up to (a test sets it)
 SETTLE = 300  # seconds: a status change is read once it is this old (visible everywhere by then)
@@ -44,7 +43,7 @@ class AgentStatusHistoryStream(CCCStream):
 
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
-        checker = RecordChecker(self.schema, self.logger)
+        checker = self._record_checker()
         bookmarks: dict[str, dict[str, int]] = self.stream_state.setdefault("agents", {})
         now = int(clock())
         end = now - SETTLE

@@ -30,7 +30,6 @@ from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.state import encoding
 from tap_ccc_campaign.streams.base import CCCStream, list_failed
 from tap_ccc_campaign.streams.calls import CampaignCalls, PredictiveDialingCallsStream
-from tap_ccc_campaign.validation import RecordChecker
 
 FINAL = (2, 4)  # finished, ended: the task calls no one again and nothing of it changes
 
@@ -87,7 +86,7 @@ class _TaskDetailStream(TaskSource):
 
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
-        checker = RecordChecker(self.schema, self.logger)
+        checker = self._record_checker()
         done_state: dict[str, str] = self.stream_state.setdefault("done", {})
         seen_state: dict[str, str] = self.stream_state.setdefault("seen", {})
         progress = Progress(0, self.logger, limit=settings.requests_per_second, unit="tasks")

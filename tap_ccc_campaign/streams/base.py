@@ -27,6 +27,7 @@ from tap_ccc_campaign.run.output import Writer
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.run.spool import Spool
 from tap_ccc_campaign.sdk_private import UNHANDLED_ERROR_LINE, PrivateStreamHooks
+from tap_ccc_campaign.validation import RecordChecker
 
 
 class CCCStream(PrivateStreamHooks):
@@ -48,6 +49,7 @@ class CCCStream(PrivateStreamHooks):
         self._told = _ToldOnce()
         self.logger.addFilter(self._told)
         self.records_read = 0  # records handed to singer-sdk (read and valid), this run
+        self.checker: RecordChecker | None = None
 
     def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
         if self._writer is not None:
@@ -97,6 +99,11 @@ class CCCStream(PrivateStreamHooks):
 
     def _sync(self) -> Iterator[dict[str, Any]]:
         raise NotImplementedError
+
+    def _record_checker(self) -> RecordChecker:
+        """The run's checker of this stream's records (kept: --test reports the fields it refused)."""
+        self.checker = RecordChecker(self.schema, self.logger)
+        return self.checker
 
     def save_progress(self) -> None:
         """Put what this run has done so far into the stream's state (called before each STATE)."""

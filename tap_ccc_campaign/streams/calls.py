@@ -37,7 +37,6 @@ from tap_ccc_campaign.state.fingerprints import mark as entry_mark
 from tap_ccc_campaign.state.ids import IdSet
 from tap_ccc_campaign.state.marks import decode_marks, encode_marks
 from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted
-from tap_ccc_campaign.validation import RecordChecker
 
 # Syncs in a row a loaded call is read again while its record can still change (ASR text being
 # made) before it is kept as it is.
@@ -182,7 +181,7 @@ class PredictiveDialingCallsStream(CCCStream):
 
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
-        checker = RecordChecker(self.schema, self.logger)
+        checker = self._record_checker()
         self._marks = marks = decode_marks(self.stream_state)
         self._loaded = _per_campaign(self.stream_state.get("loaded"))
         self._pending = _per_campaign(self.stream_state.get("pending"))

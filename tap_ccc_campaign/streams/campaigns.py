@@ -60,7 +60,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
 
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
-        checker = RecordChecker(self.schema, self.logger)
+        checker = self._record_checker()
         progress = Progress(0, self.logger, limit=settings.requests_per_second)
         client = self._client(settings, progress)
         pool: OrderedPool[Campaign, CallResult] = OrderedPool(

@@ -24,7 +24,6 @@ from tap_ccc_campaign.errors import SyncFailedError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.streams.base import CCCStream, list_failed
-from tap_ccc_campaign.validation import RecordChecker
 
 
 def checksum(item: dict[str, Any]) -> int:
@@ -38,7 +37,7 @@ class DirectoryStream(CCCStream):
 
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
-        checker = RecordChecker(self.schema, self.logger)
+        checker = self._record_checker()
         apps: dict[str, Any] = self.stream_state.setdefault("apps", {})
         client = self._client(settings, Progress(0, self.logger, limit=settings.requests_per_second))
         failures = Failures("")  # labelled by SdkAppId or item

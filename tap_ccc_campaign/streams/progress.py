@@ -15,7 +15,6 @@ from tap_ccc_campaign.errors import SyncFailedError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.streams.base import CCCStream
-from tap_ccc_campaign.validation import RecordChecker
 
 
 class PredictiveDialingCampaignProgressStream(CCCStream):
@@ -26,7 +25,7 @@ class PredictiveDialingCampaignProgressStream(CCCStream):
 
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
-        checker = RecordChecker(self.schema, self.logger)
+        checker = self._record_checker()
         failures = Failures()
         emitted = 0
         client = self._client(settings, Progress(0, self.logger, limit=settings.requests_per_second))

@@ -21,7 +21,6 @@ from tap_ccc_campaign.state.fingerprints import mark as entry_mark
 from tap_ccc_campaign.state.ids import IdSet
 from tap_ccc_campaign.state.marks import decode_marks, encode_marks
 from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted
-from tap_ccc_campaign.validation import RecordChecker
 
 Listed = tuple[int, int, int]  # (SdkAppId, CampaignId, the mark of its list entry)
 
@@ -45,7 +44,7 @@ class PredictiveDialingSessionsStream(CCCStream):
 
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
-        checker = RecordChecker(self.schema, self.logger)
+        checker = self._record_checker()
         self._marks = marks = decode_marks(self.stream_state)
         listed_now: defaultdict[int, set[int]] = defaultdict(set)
         progress = Progress(0, self.logger, limit=settings.requests_per_second)
