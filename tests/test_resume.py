@@ -44,6 +44,12 @@ def interrupted(config, tmp_path, after: int, state=None):
     return messages("".join(lines) + rest)
 
 
+def held_after(order: list[int], position: int) -> FaultPlan:
+    """Reads of the campaigns after ``position`` in the order the tap reads them answer only after a
+    minute: a run stopped long before cannot have finished, however loaded the machine is."""
+    return FaultPlan(persistent={cid: "slow" for cid in order[position:]}, slow_seconds=60)
+
+
 def records(found):
     return [m["record"] for m in found if m["type"] == "RECORD"]
 
@@ -64,7 +70,9 @@ def test_a_sync_stopped_half_way_resumes_and_reads_only_what_it_had_not_emitted(
     config = config_for(emulator, discovery=discovery)
     if not discovery:
         config["campaign_ids"] = store.ids()
+    emulator.faults = held_after(store.listed_ids() if discovery else store.ids(), 700)
     first = interrupted(config, tmp_path, after=500)
+    emulator.faults = FaultPlan()
     state = last_state(first)
     assert state["bookmarks"][STREAM]["last_sync"]["complete"] is False
     before = len(emulator.requests_log())
@@ -128,7 +136,9 @@ def test_deletions_are_marked_only_by_the_run_that_completes_the_resumed_cycle(s
         store.delete(cid)
     new = store.create(5)
     config["full_refresh"] = True  # every campaign is read, so the cycle is long enough to stop half way
+    emulator.faults = held_after(store.listed_ids(), 400)
     first = interrupted(config, tmp_path, after=200, state=complete)
+    emulator.faults = FaultPlan()
     assert not [r for r in records(first) if "_sdc_deleted_at" in r]
     second = sync_in_process(config, state=last_state(first))
     tombstones = sorted(r["CampaignId"] for r in records(second) if r.get("_sdc_deleted_at"))

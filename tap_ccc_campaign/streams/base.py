@@ -54,10 +54,14 @@ class CCCStream(PrivateStreamHooks):
     def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
         if self._writer is not None:
             self._writer.on_record_written(self._written)
+        records = self._sync()
         try:
-            for record in self._sync():
-                self.records_read += 1
-                yield record
+            try:
+                for record in records:
+                    self.records_read += 1
+                    yield record
+            finally:
+                records.close()  # as `yield from` would: a stopped sync runs the stream's own cleanup now
         except GeneratorExit:
             raise
         except SyncFailedError as exc:
