@@ -72,8 +72,7 @@ class TaskSource(CCCStream):
         return detail
 
     def _listed_whole(self, settings: Settings) -> bool:
-        keys = [("tasks complete", app) for app in settings.sdk_app_ids]
-        return all(key in self._spool and bool(self._spool.get(key)) for key in keys)
+        return self._all_complete(settings, "tasks complete")
 
 
 class _TaskDetailStream(TaskSource):

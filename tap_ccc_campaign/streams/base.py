@@ -163,8 +163,12 @@ class CCCStream(PrivateStreamHooks):
     def _listed_whole(self, settings: Settings) -> bool:
         """Whether this run listed every campaign of every app, each list complete (see Listing): only
         then may a campaign's absence from the lists count."""
-        keys = [("complete", app) for app in settings.sdk_app_ids]
-        return settings.discovery and all(key in self._spool and bool(self._spool.get(key)) for key in keys)
+        return settings.discovery and self._all_complete(settings, "complete")
+
+    def _all_complete(self, settings: Settings, what: str) -> bool:
+        """Whether the spool holds a true ``(what, SdkAppId)`` for every app: each list read complete."""
+        keys = [(what, app) for app in settings.sdk_app_ids]
+        return all(key in self._spool and bool(self._spool.get(key)) for key in keys)
 
     def _configured(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
         """(SdkAppId, list entry) of every campaign the config asks for: all, or the campaign_ids."""

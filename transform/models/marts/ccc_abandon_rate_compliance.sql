@@ -4,15 +4,7 @@
 -- over the rolling 30 days ending that day (the period such rules measure), beside the campaign's
 -- own ExpectedAbandonRate. Abandoned calls are over calls picked up (answered + abandoned).
 with days as (
-    select
-        campaign_key,
-        sdk_app_id,
-        campaign_id,
-        called_on,
-        sum(case when outcome = 'abandoned' then 1 else 0 end) as abandoned,
-        sum(case when outcome in ('answered', 'abandoned') then 1 else 0 end) as picked_up
-    from {{ ref('ccc_call_outcomes') }}
-    group by campaign_key, sdk_app_id, campaign_id, called_on
+    select * from {{ ref('ccc_campaign_days') }}
 ),
 
 rolling as (

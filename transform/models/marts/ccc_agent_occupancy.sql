@@ -5,15 +5,7 @@
 -- being every status but offline. A dialer abandons calls when too few agents are free: a high
 -- busy share beside a high abandon rate says the campaign dialled faster than its agents.
 with days as (
-    select
-        campaign_key,
-        sdk_app_id,
-        campaign_id,
-        called_on,
-        sum(case when outcome = 'abandoned' then 1 else 0 end) as abandoned,
-        sum(case when outcome in ('answered', 'abandoned') then 1 else 0 end) as picked_up
-    from {{ ref('ccc_call_outcomes') }}
-    group by campaign_key, sdk_app_id, campaign_id, called_on
+    select * from {{ ref('ccc_campaign_days') }}
 ),
 
 time_in_status as (
