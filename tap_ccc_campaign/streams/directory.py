@@ -50,8 +50,8 @@ class DirectoryStream(CCCStream):
                 kept = apps.get(str(sdk_app_id))
                 kept = kept if isinstance(kept, dict) else {}
                 now = int(clock())
-                # The newest moment a read may start from: a stamp past it (in the future, or in
-                # milliseconds) would hide every change made until the API's clock caught up.
+                # The furthest the bookmark may move: a stamp past the clock (in the future, or in
+                # milliseconds) would make every later read start after the changes it must find.
                 ceiling = now - settings.directory_lookback_seconds
                 whole = (
                     settings.full_refresh
