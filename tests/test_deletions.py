@@ -246,3 +246,38 @@ def test_a_list_that_keeps_repeating_a_page_is_incomplete_and_marks_nothing(star
     assert gone == []
     assert "no pass over the campaign list was complete" in caplog.text
     assert loaded(after) == loaded(state)
+
+
+def test_an_answer_naming_the_campaigns_missing_skill_group_is_a_failure_not_a_deletion(start_emulator):
+    from ccc_emulator.faults import FaultPlan
+
+    store = CampaignStore(count=12)
+    emulator = start_emulator(store=store, rate_limit=None)
+    _, _, state = run(emulator)
+    emulator.faults = FaultPlan(
+        persistent={2575: "othermissing"}
+    )  # "CampaignId 2575: its SkillGroupId … does not exist."
+    failed = None
+    try:
+        run(emulator, state, full_refresh=True)
+    except SyncFailedError as exc:
+        failed = str(exc)
+    assert marked(m["record"] for m in run.last if m["type"] == "RECORD") == []
+    assert failed is not None
+    assert "campaign 2575" in failed
+
+
+def test_a_campaign_the_list_shows_is_never_marked_deleted_whatever_its_read_answers(start_emulator):
+    from ccc_emulator.faults import FaultPlan
+
+    store = CampaignStore(count=12)
+    emulator = start_emulator(store=store, rate_limit=None)
+    _, _, state = run(emulator)
+    emulator.faults = FaultPlan(persistent={2575: "saysgone"})  # "CampaignId 2575 does not exist." while listed
+    live, gone, state = run(emulator, state, full_refresh=True)
+    assert gone == []
+    assert 2575 not in {r["CampaignId"] for r in live}
+    assert 2575 in loaded(state)  # remembered: the next sync reads it again
+    emulator.faults = FaultPlan()
+    live, gone, _ = run(emulator, state)
+    assert (gone, [r["CampaignId"] for r in live if r["CampaignId"] == 2575]) == ([], [2575])

@@ -11,6 +11,7 @@ from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
 
 from tap_ccc_campaign.errors import SyncFailedError
+from tap_ccc_campaign.streams import directory as directory_stream
 from tests.helpers import sync_in_process, tap_config
 
 STREAMS = ["skill_groups", "agents"]
@@ -145,3 +146,84 @@ def test_a_whole_read_of_the_agents_is_shared_with_the_status_history_in_one_run
     sync_in_process(config, streams=["agents", "agent_status_history"])
     staff = [e for e in app.requests_log()[before:] if e["action"] == ACTIONS["agents"]]
     assert len(staff) == 1
+
+
+def test_changes_an_incomplete_modified_read_missed_are_emitted_by_the_next_sync(start_emulator, caplog):
+    emulator = start_emulator(store=CampaignStore(count=150), rate_limit=None)
+    _, state, _ = run(emulator)
+    directory = emulator.store.directory
+    groups = [g["SkillGroupId"] for g in directory.skill_groups()]  # the list's order: pages of 100
+    later = int(time.time()) - 3600
+    for gid in groups[:100]:  # the first page: changed last
+        directory.touch_group(gid, later, MaxConcurrency=7)
+    for gid in groups[100:]:  # the second page: changed well before, beyond the lookback of `later`
+        directory.touch_group(gid, later - 7200, MaxConcurrency=8)
+    emulator.faults = FaultPlan(actions={ACTIONS["skill_groups"]: "repeatpage"})  # page 1 answers page 0
+    first, state, _ = run(emulator, state)
+    emulator.faults = FaultPlan()
+    second, _, _ = run(emulator, state)
+    loaded = {r["SkillGroupId"]: r["MaxConcurrency"] for r in [*first["skill_groups"], *second["skill_groups"]]}
+    assert {gid: loaded.get(gid) for gid in groups[100:]} == dict.fromkeys(groups[100:], 8)
+    assert "the next sync reads from there again" in caplog.text  # the incomplete read was named
+
+
+@pytest.mark.parametrize("stamp", ["milliseconds", "next_month"])
+def test_a_stamp_past_the_clock_does_not_hide_the_changes_after_it(app, monkeypatch, caplog, stamp):
+    now = int(time.time())
+    monkeypatch.setattr(directory_stream, "clock", lambda: now, raising=False)
+    _, state, _ = run(app)
+    odd, later = app.store.directory.agent_mails()[:2]
+    app.store.directory.touch_agent(odd, now * 1000 if stamp == "milliseconds" else now + 30 * 86400, Nick="Odd")
+    records, state, _ = run(app, state)
+    assert [r["Mail"] for r in records["agents"]] == [odd]
+    app.store.directory.touch_agent(later, now + 60, Nick="Later")
+    monkeypatch.setattr(directory_stream, "clock", lambda: now + 600, raising=False)
+    records, _, _ = run(app, state)
+    assert [(r["Mail"], r["Nick"]) for r in records["agents"]] == [(later, "Later")]
+    assert "past this machine's clock" in caplog.text  # the odd stamp was named
+    assert state["bookmarks"]["agents"]["apps"][str(app.store.sdk_app_id)]["newest"] <= now
+
+
+def test_the_share_of_deletions_counts_only_what_was_known_before_the_sync(app):
+    _, state, _ = run(app)
+    directory = app.store.directory
+    old = directory.agent_mails()
+    for mail in old:  # every agent's key changed at once: all gone, as many new
+        directory.delete_agent(mail)
+    new = [directory.add_agent(f"New Agent {i}", int(time.time())) for i in range(len(old))]
+    refused = None
+    try:
+        run(app, state, directory_full_read_hours=0)
+    except SyncFailedError as exc:
+        refused = str(exc)
+    agents = [m["record"] for m in run.messages if m["type"] == "RECORD" and m["stream"] == "agents"]  # type: ignore[attr-defined]
+    assert [r["Mail"] for r in agents if r["_sdc_deleted_at"]] == []
+    assert sorted(r["Mail"] for r in agents) == sorted(new)
+    assert refused is not None
+    assert f"{len(old)} of the {len(old)} agents loaded before" in refused
+
+
+def test_a_stream_map_filter_lets_the_deletions_of_both_streams_through(app):
+    _, state, _ = run(app)
+    directory = app.store.directory
+    group, mail = directory.skill_groups()[0]["SkillGroupId"], directory.agent_mails()[0]
+    directory.delete_group(group)
+    directory.delete_agent(mail)
+    maps = {"agents": {"__filter__": "Nick != ''"}, "skill_groups": {"__filter__": "MaxConcurrency > 0"}}
+    records, _, _ = run(app, state, directory_full_read_hours=0, stream_maps=maps)
+    assert [(r["SkillGroupId"], sorted(r)) for r in records["skill_groups"]] == [
+        (group, ["SdkAppId", "SkillGroupId", "_sdc_deleted_at"])
+    ]
+    assert [(r["Mail"], sorted(r)) for r in records["agents"]] == [(mail, ["Mail", "SdkAppId", "_sdc_deleted_at"])]
+
+
+def test_a_stream_map_filter_still_judges_live_rows(app):
+    maps = {"agents": {"__filter__": "Nick != ''"}}
+    _, state, _ = run(app, stream_maps=maps)
+    directory = app.store.directory
+    quiet, loud = directory.agent_mails()[:2]
+    directory.touch_agent(quiet, int(time.time()), Nick="")
+    directory.touch_agent(loud, int(time.time()), Nick="Loud")
+    directory.delete_agent(directory.agent_mails()[2])
+    records, _, _ = run(app, state, directory_full_read_hours=0, stream_maps=maps)
+    assert sorted((r["Mail"], r.get("Nick")) for r in records["agents"] if not r["_sdc_deleted_at"]) == [(loud, "Loud")]

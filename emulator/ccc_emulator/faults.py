@@ -28,9 +28,11 @@ TRANSIENT_KINDS = (
 # Role as a string); a success that holds no field at all; call records without their SessionId.
 DATA_KINDS = ("wrongtype", "empty", "nosessionid")
 # What else a real account answers: InvalidParameterValue about something other than the campaign
-# (a parameter out of range; an app being migrated), a list page that repeats the one before, a
-# list that is empty while the campaigns are there, and a key whose CAM policy refuses the action.
-ANSWER_KINDS = ("badparam", "migrating", "repeatpage", "emptylist", "denied")
+# (a parameter out of range; an app being migrated; the campaign's skill group, gone while the
+# campaign is there), the answer for a deleted campaign about one that is there (a replica behind),
+# a list page that repeats the one before, a list that is empty while the campaigns are there, and a
+# key whose CAM policy refuses the action.
+ANSWER_KINDS = ("badparam", "migrating", "othermissing", "saysgone", "repeatpage", "emptylist", "denied")
 KINDS = TRANSIENT_KINDS + DATA_KINDS + ANSWER_KINDS
 
 

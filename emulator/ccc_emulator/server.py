@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 from ccc_emulator import protocol
 from ccc_emulator.actions import ACTIONS
 from ccc_emulator.auth import DEMO_CREDENTIAL, Credential, SignedRequest, verify
-from ccc_emulator.data import CampaignStore
+from ccc_emulator.data import MISSING_MESSAGE, CampaignStore
 from ccc_emulator.faults import FaultPlan
 from ccc_emulator.neighbour import Neighbour
 from ccc_emulator.protocol import ApiError
@@ -225,6 +225,8 @@ class Emulator:
             if fault == "migrating":
                 app = params.get("SdkAppId")
                 raise ApiError("InvalidParameterValue", f"SdkAppId {app} is being migrated, please try again later.")
+            if fault in ("othermissing", "saysgone") and isinstance(params.get("CampaignId"), int):
+                raise _campaign_answered_missing(self.stores.get(params.get("SdkAppId")), params["CampaignId"], fault)
             if fault == "repeatpage" and isinstance(params.get("PageNumber"), int) and params["PageNumber"] > 0:
                 params = {**params, "PageNumber": params["PageNumber"] - 1}  # the page before, again
             fields = ACTIONS[action](self.stores, params, self.clock())
@@ -253,6 +255,8 @@ class Emulator:
             "empty",
             "badparam",
             "migrating",
+            "othermissing",
+            "saysgone",
             "repeatpage",
             "emptylist",
             "denied",
@@ -274,6 +278,16 @@ class Emulator:
             with self._lock:
                 self.counters.faults[fault] += 1
         return fault
+
+
+def _campaign_answered_missing(store: CampaignStore | None, campaign_id: int, fault: str) -> ApiError:
+    """What a read of a campaign that is there answers with the ``othermissing`` fault (its message names
+    the campaign and another object that is missing) or ``saysgone`` (the answer for a deleted one)."""
+    if fault == "saysgone" or store is None or not store.has(campaign_id):
+        message = (store.missing_message if store is not None else MISSING_MESSAGE).format(campaign_id=campaign_id)
+        return ApiError("InvalidParameterValue", message)
+    group = store.campaign(campaign_id)["SkillGroupId"]
+    return ApiError("InvalidParameterValue", f"CampaignId {campaign_id}: its SkillGroupId {group} does not exist.")
 
 
 def _with_extra_field(fields: dict[str, Any]) -> dict[str, Any]:

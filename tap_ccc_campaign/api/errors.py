@@ -47,14 +47,29 @@ _DENIED_PREFIXES = (
     "FailedOperation.PermissionDenied",
 )
 _MISSING_CAMPAIGN_PREFIXES = ("InvalidParameterValue", "ResourceNotFound")
-# The same codes answer a bad page size, a time window, an app being migrated: only a message
-# about the campaign itself is proof that it is gone (English or Chinese, as X-TC-Language picks).
+# The same codes answer a bad page size, a time window, an app being migrated, and a campaign whose
+# skill group or IVR is gone: only a message whose subject is the campaign (or task) itself, followed
+# by no more than its id, is proof that it is gone (English or Chinese, as X-TC-Language picks).
+_GONE = (
+    r"(?:does not exist|do not exist|doesn't exist|not exists?|(?:is|was) not found|not found"
+    r"|no longer exists?|(?:has|have) been deleted|(?:is|was) deleted|不存在|已删除|已被删除)"
+)
+_ITSELF = (
+    r"(?:(?<![\w'’])(?:predictive[ -]?dialing |auto[ -]?callout |outbound )?(?:campaign|task)(?:[ _-]?id)?"
+    r"|(?:外呼|预测外呼|自动外呼)?(?:任务|活动)(?:\s*ID)?)"
+)
+# The subject, then only its id (quoted, bracketed, after "id", ":" or "#"), then the verb.
 _CAMPAIGN_MISSING = re.compile(
-    r"(campaign|task|CampaignId|任务|外呼)[^.;。]{0,60}?(not exist|not found|no longer exist|been deleted|不存在|已删除|已被删除)",
+    _ITSELF + r"[\s\[\](){}\"'`#:=]*(?:(?:with )?id\b[\s:=#]*)?\d*[\s\[\](){}\"'`]*" + _GONE,
     re.IGNORECASE,
 )
+# "SkillGroupId 3 of campaign 12 does not exist": after a preposition, the campaign is not the subject.
+_AFTER_PREPOSITION = re.compile(
+    r"\b(?:of|for|in|from|on|by|under|with|to)\s+(?:the\s+|this\s+|its\s+)?$", re.IGNORECASE
+)
 _OTHER_SUBJECT = re.compile(
-    r"SdkAppId|PageSize|PageNumber|TimeStamp|SessionIds|Phones|SkillGroupId|migrat|迁移|应用|instance",
+    r"SdkAppId|PageSize|PageNumber|TimeStamp|SessionIds|Phones|SkillGroup|skill group|IVR|agent|staff|seat"
+    r"|caller|callee|migrat|技能组|坐席|号码|迁移|应用|instance",
     re.IGNORECASE,
 )
 
@@ -80,11 +95,12 @@ def denied(code: str) -> bool:
 
 
 def missing(code: str, message: str) -> Missing:
-    """Whether an error answer to a read of one campaign proves the campaign is gone: never by
-    its code alone."""
+    """Whether an error answer to a read of one campaign (or task) proves it is gone: never by its
+    code alone, and never by a message that says something else is gone ("CampaignId 12: its
+    SkillGroupId 3 does not exist", "the campaign's skill group does not exist")."""
     if not _matches(code, _MISSING_CAMPAIGN_PREFIXES) or classify(code) is not Disposition.FAIL_CAMPAIGN:
         return Missing.NO
-    if _CAMPAIGN_MISSING.search(message):
+    if any(not _AFTER_PREPOSITION.search(message[: m.start()]) for m in _CAMPAIGN_MISSING.finditer(message)):
         return Missing.SAYS_SO
     if _OTHER_SUBJECT.search(message):
         return Missing.NO

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +18,7 @@ from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.state.cycle import Cycle
+from tap_ccc_campaign.state.deletions import deletion_records
 from tap_ccc_campaign.state.ledger import Ledger
 from tap_ccc_campaign.streams.base import CCCStream, attempts, transport_cause, unreachable
 from tap_ccc_campaign.validation import RecordChecker
@@ -193,25 +194,18 @@ class PredictiveDialingCampaignsStream(CCCStream):
     def _deletions(
         self, settings: Settings, ledger: Ledger, last_sync: dict[str, Any], failures: Failures
     ) -> Iterator[dict[str, Any]]:
-        """A record with the keys and _sdc_deleted_at for each campaign loaded before and gone now;
-        none when more are gone than max_deleted_share of those loaded (named as failures instead)."""
-        gone = [(app, cid) for app in settings.sdk_app_ids for cid in ledger.deleted(app)]
-        before = sum(ledger.count_before(app) for app in settings.sdk_app_ids)
-        if gone and len(gone) > settings.max_deleted_share * before:
-            detail = (
-                f"{len(gone)} of the {before} campaign(s) loaded before answer that they do not exist, more than "
-                f"max_deleted_share ({settings.max_deleted_share:g}): none is marked deleted. If they were "
-                "deleted, run once with a higher max_deleted_share"
-            )
-            for _, cid in gone:
+        """A record with the keys and _sdc_deleted_at for each campaign loaded before and gone now, by
+        the rule of ``state.deletions``; none past max_deleted_share (named as failures instead)."""
+        verdict = ledger.deletions(settings.sdk_app_ids).verdict(settings.max_deleted_share)
+        if verdict.held:
+            detail = verdict.refusal("campaign(s)")
+            for _, cid in verdict.held:
                 failures.add(str(cid), "not marked deleted", detail)
             self.logger.error("%s", detail)
             last_sync["deleted"] = 0
             return
-        deleted_at = datetime.now(UTC).isoformat()
-        _let_deletions_through(self.stream_maps)
-        for sdk_app_id, campaign_id in gone:
-            yield {"SdkAppId": sdk_app_id, "CampaignId": campaign_id, "_sdc_deleted_at": deleted_at}
+        gone = verdict.gone
+        yield from deletion_records(self.stream_maps, ({"SdkAppId": app, "CampaignId": cid} for app, cid in gone))
         last_sync["deleted"] = len(gone)
         if gone:
             self.logger.info(
@@ -260,6 +254,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
                     counted = listing.total
                     last_sync["campaigns"] = progress.total
                 campaign_id = entry["CampaignId"]
+                ledger.listed[sdk_app_id].add(campaign_id)
                 listed_now = ledger.list(entry)
                 if not cycle.full_refresh and ledger.unchanged(sdk_app_id, campaign_id, listed_now):
                     ledger.found(sdk_app_id, campaign_id, listed_now)  # the row loaded before is still right
@@ -321,11 +316,15 @@ class PredictiveDialingCampaignsStream(CCCStream):
             if said is Missing.SAYS_SO or (said is Missing.MAYBE and unlisted):
                 ledger.missing[sdk_app_id].add(campaign_id)
                 self.logger.warning(
-                    "Campaign %s skipped: the API says it does not exist (%s: %s, RequestId %s)",
+                    "Campaign %s skipped: the API says it does not exist (%s: %s, RequestId %s)%s",
                     label,
                     error.code,
                     error.message,
                     error.request_id,
+                    # Deleted since it was listed, or an answer that is wrong: the next sync decides.
+                    "; this sync's list shows it, so it is not marked deleted"
+                    if campaign_id in ledger.listed[sdk_app_id]
+                    else "",
                 )
                 return None
         if isinstance(error, TransportError) and error.fatal:
@@ -361,19 +360,6 @@ class PredictiveDialingCampaignsStream(CCCStream):
             return None
         checker.note_undocumented(record)
         return record
-
-
-def _let_deletions_through(stream_maps: list[Any]) -> None:
-    """A deletion record holds only the keys: a __filter__ naming another field would fail on it, and a
-    filter's verdict on a campaign's fields says nothing about whether its row must be marked. So a
-    deletion record passes every filter; it is written to every stream the maps make (aliases too)."""
-    for stream_map in stream_maps:
-        judge = stream_map.get_filter_result
-
-        def passes(record: dict[str, Any], judge: Callable[[dict[str, Any]], bool] = judge) -> bool:
-            return "_sdc_deleted_at" in record or judge(record)
-
-        stream_map.get_filter_result = passes
 
 
 def _full_refresh(settings: Settings, loaded: dict[str, str], last_full: str | None, started_at: str) -> bool:
