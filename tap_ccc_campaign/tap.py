@@ -106,7 +106,7 @@ class TapCCCCampaign(PrivateHooks):
     def load_state(self, state_input: dict[str, Any]) -> None:
         usable, dropped = state_file.cleaned(state_input)
         for problem in dropped:
-            self.logger.warning("The state given: %s; that part is dropped, the rest is kept.", problem)
+            self.logger.warning("The state given: %s", problem)
         super().load_state(usable)
 
     def discover_streams(self) -> list[Stream]:

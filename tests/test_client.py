@@ -18,6 +18,8 @@ from tap_ccc_campaign.api.pacing import Pacers
 from tap_ccc_campaign.api.signer import Credentials
 from tap_ccc_campaign.errors import TapError
 
+DESCRIBE = "DescribePredictiveDialingCampaign"
+
 
 def make_client(
     emulator, *, attempts: int = 5, key: str = DEMO_CREDENTIAL.secret_key, timeout: float = 5, on_attempt=None
@@ -164,3 +166,89 @@ def test_an_unreachable_host_names_the_reason():
     )
     with pytest.raises(TransportError, match="Connection refused"):
         client.describe_campaign(1, 1)
+
+
+class FakeClock:
+    """The pacer's clock: waiting at the pacer moves it instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def wait(self, condition: object, seconds: float) -> None:
+        self.now += seconds
+
+
+def stop_after(limit: int):
+    """An attempt hook that fails the test once a call made ``limit`` attempts: a retry loop that
+    never ends shows up as this failure, not as a hung test."""
+    seen = []
+
+    def hook(action, status, seconds, error) -> None:
+        seen.append(error)
+        assert len(seen) < limit, f"still retrying after {limit} attempts"
+
+    return hook
+
+
+def test_a_call_throttled_on_every_attempt_stops_even_with_no_time_between_attempts(start_emulator):
+    # No backoff and a pacer that does not slow down: no time passes between attempts, so only
+    # an attempt bound ends the call.
+    emulator = start_emulator(rate_limit=None, faults=FaultPlan(actions={DESCRIBE: "ratelimit"}))
+    client = CCCClient(
+        api_url=emulator.url,
+        credentials=Credentials(DEMO_CREDENTIAL.secret_id, DEMO_CREDENTIAL.secret_key),
+        pacers=Pacers(1000, adaptive=False),
+        retry=RetryPolicy(max_attempts=3, base_seconds=0, max_total_wait=10**9),
+        rng=random.Random(0),
+        on_attempt=stop_after(50),
+    )
+    with pytest.raises(APIError) as caught:
+        client.describe_campaign(emulator.store.sdk_app_id, emulator.store.first_id)
+    assert caught.value.code == "RequestLimitExceeded"
+    # max_attempts is 3, but throttling gets at least client.MIN_THROTTLED_ATTEMPTS (10).
+    assert caught.value.attempts == 10
+    assert emulator.stats()["requests"][DESCRIBE] == 10
+
+
+def test_the_wait_at_the_pacer_counts_in_max_retry_seconds(start_emulator):
+    # One call a second and no backoff: each retry waits 1 s at the pacer. 2.5 s allow two retries;
+    # the third would be let go at 3 s, so it is not waited for.
+    emulator = start_emulator(rate_limit=None, faults=FaultPlan(actions={DESCRIBE: "dberror"}))
+    clock = FakeClock()
+    client = CCCClient(
+        api_url=emulator.url,
+        credentials=Credentials(DEMO_CREDENTIAL.secret_id, DEMO_CREDENTIAL.secret_key),
+        pacers=Pacers(1, guard=0.0, adaptive=False, clock=clock, wait=clock.wait),
+        retry=RetryPolicy(max_attempts=50, base_seconds=0, max_total_wait=2.5),
+        rng=random.Random(0),
+    )
+    with pytest.raises(APIError) as caught:
+        client.describe_campaign(emulator.store.sdk_app_id, emulator.store.first_id)
+    assert caught.value.code == "InternalError.DBError"
+    assert caught.value.attempts == 3
+    assert emulator.stats()["requests"][DESCRIBE] == 3
+    assert clock.now == 1002.0  # the slot at 1003 was not waited for
+
+
+def test_throttled_retries_wait_at_the_slowing_pacer_and_stop_within_max_retry_seconds(start_emulator):
+    # Throttled on every attempt, no backoff: the adaptive pacer slows down on each answer, and
+    # its waits use up the 3 s before the throttled attempts run out.
+    emulator = start_emulator(rate_limit=None, faults=FaultPlan(actions={DESCRIBE: "ratelimit"}))
+    clock = FakeClock()
+    pacers = Pacers(1, guard=0.0, clock=clock, wait=clock.wait)
+    client = CCCClient(
+        api_url=emulator.url,
+        credentials=Credentials(DEMO_CREDENTIAL.secret_id, DEMO_CREDENTIAL.secret_key),
+        pacers=pacers,
+        retry=RetryPolicy(max_attempts=50, base_seconds=0, max_total_wait=3),
+        rng=random.Random(0),
+        on_attempt=stop_after(100),
+    )
+    with pytest.raises(APIError) as caught:
+        client.describe_campaign(emulator.store.sdk_app_id, emulator.store.first_id)
+    # Intervals at 1/s, then 0.85/s, 0.72/s, ...: 1 s + 1.18 s waited, the next 1.38 s would pass 3 s.
+    assert caught.value.attempts == 3
+    assert clock.now - 1000.0 <= 3

@@ -205,3 +205,18 @@ def test_defaults():
         30.0,
         5,
     )
+
+
+def test_a_null_number_setting_takes_its_default():
+    # The schema lets every setting be null; the retry settings were converted with float(None).
+    nulls = ("requests_per_second", "request_timeout", "max_attempts", "max_retry_seconds", "retry_backoff_seconds")
+    config = {**VALID, **dict.fromkeys(nulls)}
+    assert config_errors(config) == []
+    settings = Settings.from_config(config, logging.getLogger("t"))
+    assert (
+        settings.requests_per_second,
+        settings.request_timeout,
+        settings.max_attempts,
+        settings.max_retry_seconds,
+        settings.retry_backoff_seconds,
+    ) == (20.0, 30.0, 5, 120.0, 1.0)

@@ -213,3 +213,19 @@ def test_stop_releases_a_waiting_thread():
 def test_rate_must_be_positive_and_finite(rate):
     with pytest.raises(ValueError, match="positive"):
         Pacer(rate)
+
+
+def test_acquire_within_gives_up_at_once_when_the_slot_would_come_too_late():
+    clock = FakeClock()
+    waits: list[float] = []
+
+    def wait(condition, seconds: float) -> None:
+        waits.append(seconds)
+        clock.now += seconds
+
+    limiter = Pacer(1, guard=0.0, clock=clock, wait=wait, adaptive=False)
+    limiter.acquire_within(0).sent()  # free now: granted whatever the time left
+    assert limiter.acquire_within(0.5) is None
+    assert (waits, clock.now) == ([], 1000.0)  # not waited for
+    limiter.acquire_within(1.0).sent()
+    assert (waits, clock.now) == ([1.0], 1001.0)

@@ -14,7 +14,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from tap_ccc_campaign.api.errors import APIError, TransportError, is_retryable
-from tap_ccc_campaign.api.pacing import Interrupted, Pacers, Slot
+from tap_ccc_campaign.api.pacing import Interrupted, Pacer, Pacers, Slot
 from tap_ccc_campaign.api.signer import Credentials, TC3Auth
 from tap_ccc_campaign.api.transport import describe_failure, read_body
 
@@ -29,18 +29,32 @@ DESCRIBE_CALLS = "DescribeTelCdr"
 CALLS_PAGE_SIZE = 100  # the most it returns per page; also the most SessionIds sent at once
 
 
+# Throttled answers a call may get, at least (max_attempts when higher): RequestLimitExceeded is the
+# pacer's signal to slow down, not a fault of the call, and several in a row are normal while the
+# pacer finds the share of the budget another client of the account leaves (ten decreases take 20/s
+# to under 5/s). Without an attempt bound, a setting under which no time passes between attempts
+# (retry_backoff_seconds 0, a fast pacer) would let a throttled call retry for ever.
+MIN_THROTTLED_ATTEMPTS = 10
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Exponential backoff with full jitter (AWS's "Exponential Backoff and Jitter").
 
-    Throttling answers (RequestLimitExceeded) do not use up ``max_attempts``: the limiter
-    slows down on them, and they are bounded by ``max_total_wait`` alone.
+    A call's retries are bounded twice, whatever the settings: in time, ``max_total_wait`` seconds
+    of waiting between attempts (backoff and the wait at the pacer both count), and in attempts:
+    ``max_attempts`` failing for transient faults, ``throttled_attempts`` throttled
+    (RequestLimitExceeded answers, counted apart: see MIN_THROTTLED_ATTEMPTS).
     """
 
     max_attempts: int = 5
     base_seconds: float = 1.0
     cap_seconds: float = 30.0
     max_total_wait: float = 120.0
+
+    @property
+    def throttled_attempts(self) -> int:
+        return max(self.max_attempts, MIN_THROTTLED_ATTEMPTS)
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
         return rng.uniform(0, min(self.cap_seconds, self.base_seconds * 2 ** (attempt - 1)))
@@ -161,32 +175,43 @@ class CCCClient:
     def call(self, action: str, params: dict[str, Any]) -> CallResult:
         """Send one action, retrying transient faults; every attempt is paced and signed anew."""
         body = json.dumps(params, ensure_ascii=False).encode("utf-8")
-        waited = 0.0
-        attempts = 0
-        failures = 0  # attempts that failed for reasons other than throttling
+        pacer = self.pacers.for_action(action)
+        retry = self.retry
+        waited = 0.0  # between attempts: backoff, and the wait at the pacer of every retry
+        attempts = failures = throttles = 0
+        last: TransportError | APIError | None = None
         while True:
+            if last is None:
+                slot = pacer.acquire()  # a first attempt's wait in the queue is not a retry's
+            else:
+                queued_at = pacer.clock()
+                slot = pacer.acquire_within(retry.max_total_wait - waited)
+                waited += pacer.clock() - queued_at
+                if slot is None:
+                    raise last  # the pacer would let it go too late: the time for retries is up
             attempts += 1
             try:
-                data, request_id = self._attempt(action, body)
+                data, request_id = self._attempt(action, body, pacer, slot)
                 return CallResult(data, request_id, attempts)
             except (TransportError, APIError) as exc:
                 exc.attempts = attempts
                 throttled = _is_throttling(exc)
+                throttles += throttled
                 failures += not throttled
-                pause = self.retry.backoff(1 if throttled else failures, self._rng)
+                pause = retry.backoff(1 if throttled else failures, self._rng)
                 if (
                     not is_retryable(exc)
-                    or failures >= self.retry.max_attempts
-                    or waited + pause > self.retry.max_total_wait
+                    or failures >= retry.max_attempts
+                    or throttles >= retry.throttled_attempts
+                    or waited + pause > retry.max_total_wait
                 ):
                     raise
                 waited += pause
                 if self._stopped.wait(pause):
                     raise Interrupted from exc
+                last = exc
 
-    def _attempt(self, action: str, body: bytes) -> tuple[dict[str, Any], str | None]:
-        pacer = self.pacers.for_action(action)
-        slot = pacer.acquire()
+    def _attempt(self, action: str, body: bytes, pacer: Pacer, slot: Slot) -> tuple[dict[str, Any], str | None]:
         started = time.monotonic()
         status: int | None = None
         try:

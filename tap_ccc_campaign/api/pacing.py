@@ -62,6 +62,7 @@ class Pacer:
         period: float = 1.0,
         guard: float = GUARD,
         clock: Callable[[], float] = time.monotonic,
+        wait: Callable[[threading.Condition, float], object] | None = None,
         adaptive: bool = True,
     ) -> None:
         if not rate > 0 or math.isinf(rate):
@@ -71,7 +72,9 @@ class Pacer:
         self.guard = guard
         self.adaptive = adaptive
         self._rate = rate
-        self._clock = clock
+        self.clock = clock  # public: the client measures a retry's wait here with it
+        # How a thread waits for a slot (a test with a fake clock moves the clock instead).
+        self._wait = wait or threading.Condition.wait
         self._changed = threading.Condition()
         self._stopped = False
         self._granted = False  # a slot is granted and not yet sent
@@ -91,7 +94,7 @@ class Pacer:
     def delay(self) -> float:
         """Seconds until a call may be granted; 0 means it is granted now."""
         with self._changed:
-            return self._grant(self._clock())
+            return self._grant(self.clock())
 
     def _grant(self, now: float) -> float:
         if self._granted:  # the call before has not left yet: wait for it
@@ -104,18 +107,31 @@ class Pacer:
 
     def acquire(self) -> Slot:
         """Block until a call may start. Raises Interrupted once ``stop()`` is called."""
+        slot = self._acquire(None)
+        assert slot is not None  # without a deadline, a slot or Interrupted
+        return slot
+
+    def acquire_within(self, seconds: float) -> Slot | None:
+        """A slot, or None without waiting any further once it cannot come within ``seconds``:
+        a retry whose time is up does not sit at the pacer for a call it would not send."""
+        return self._acquire(self.clock() + max(0.0, seconds))
+
+    def _acquire(self, deadline: float | None) -> Slot | None:
         with self._changed:
             while True:
                 if self._stopped:
                     raise Interrupted
-                wait = self._grant(self._clock())
+                now = self.clock()
+                wait = self._grant(now)
                 if wait <= 0:
                     return Slot(self)
-                self._changed.wait(wait)
+                if deadline is not None and now + wait > deadline:
+                    return None
+                self._wait(self._changed, wait)
 
     def _stamp(self, slot: Slot) -> None:
         with self._changed:
-            slot.sent_at = self._clock()
+            slot.sent_at = self.clock()
             self._granted = False
             self._next = max(self._next, slot.sent_at + self.interval)
             self._changed.notify_all()
@@ -138,7 +154,7 @@ class Pacer:
                 return
             self._throttled_at = self._rate
             self._rate = max(min(FLOOR_RATE, self.ceiling), self._rate * DECREASE)
-            self._last_decrease = self._clock()
+            self._last_decrease = self.clock()
             self.decreases += 1
 
     def succeeded(self) -> None:

@@ -105,13 +105,15 @@ SCHEMA = th.PropertiesList(
         default=5,
         description="Attempts per API call for transient faults (InternalError, HTTP 5xx, "
         "timeouts, dropped connections), the first included. Throttling answers "
-        "(RequestLimitExceeded) do not count: they are retried within max_retry_seconds.",
+        "(RequestLimitExceeded) are counted apart: a call may get this many of them, and at least "
+        "10 (the pacer slows down on each), always within max_retry_seconds.",
     ),
     th.Property(
         "max_retry_seconds",
         th.NumberType(minimum=0),
         default=120,
-        description="Most seconds one API call may spend waiting between its attempts (throttling included).",
+        description="Most seconds one API call may spend waiting between its attempts: the backoff and "
+        "each retry's wait at the pacer, throttling included. 0: retry only what may be sent at once.",
     ),
     th.Property(
         "full_refresh",

@@ -58,7 +58,7 @@ class Settings:
                 len(ids) - len(unique),
                 ", ".join(map(str, dropped[:20])) + (" …" if len(dropped) > 20 else ""),
             )
-        rate = float(config.get("requests_per_second", API_RATE_LIMIT))
+        rate = float(_given(config, "requests_per_second", API_RATE_LIMIT))
         if rate > API_RATE_LIMIT:
             logger.warning(
                 "requests_per_second is %g, above Tencent's limit of %d/s for this action: "
@@ -70,22 +70,29 @@ class Settings:
             credentials=Credentials(config["secret_id"], config["secret_key"], config.get("token") or None),
             sdk_app_ids=tuple(dict.fromkeys(int(a) for a in config.get("sdk_app_ids") or [config["sdk_app_id"]])),
             campaign_ids=unique,
-            api_url=config.get("api_url", DEFAULT_API_URL),
+            api_url=_given(config, "api_url", DEFAULT_API_URL),
             region=config.get("region") or None,
             language=config.get("language") or None,
             requests_per_second=rate,
-            request_timeout=float(config.get("request_timeout", 30)),
-            max_attempts=int(config.get("max_attempts", 5)),
-            max_retry_seconds=float(config.get("max_retry_seconds", 120)),
-            retry_backoff_seconds=float(config.get("retry_backoff_seconds", 1)),
-            log_metrics=bool(config.get("log_metrics", False)),
-            full_refresh=bool(config.get("full_refresh", False)),
-            full_refresh_days=int(config.get("full_refresh_days", 7)),
+            request_timeout=float(_given(config, "request_timeout", 30)),
+            max_attempts=int(_given(config, "max_attempts", 5)),
+            max_retry_seconds=float(_given(config, "max_retry_seconds", 120)),
+            retry_backoff_seconds=float(_given(config, "retry_backoff_seconds", 1)),
+            log_metrics=bool(_given(config, "log_metrics", False)),
+            full_refresh=bool(_given(config, "full_refresh", False)),
+            full_refresh_days=int(_given(config, "full_refresh_days", 7)),
             start_date=parse_start_date(config.get("start_date")),
-            max_deleted_share=float(config.get("max_deleted_share", 0.5)),
-            directory_full_read_hours=float(config.get("directory_full_read_hours", 24)),
-            directory_lookback_seconds=int(config.get("directory_lookback_seconds", 300)),
+            max_deleted_share=float(_given(config, "max_deleted_share", 0.5)),
+            directory_full_read_hours=float(_given(config, "directory_full_read_hours", 24)),
+            directory_lookback_seconds=int(_given(config, "directory_lookback_seconds", 300)),
         )
+
+
+def _given(config: Mapping[str, Any], key: str, default: Any) -> Any:
+    """A setting's value; null is not given (the schema lets every setting be null, as Meltano may
+    pass one it has no value for), so it takes the default rather than failing a conversion."""
+    value = config.get(key)
+    return default if value is None else value
 
 
 def parse_start_date(value: Any) -> datetime | None:

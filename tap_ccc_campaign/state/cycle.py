@@ -16,6 +16,7 @@ from typing import Any
 
 from tap_ccc_campaign.state import encoding
 from tap_ccc_campaign.state.ids import IdMap
+from tap_ccc_campaign.state.shapes import is_id
 
 CHUNK = 1000
 
@@ -84,7 +85,7 @@ def problem(saved: Any) -> str | None:
     if not isinstance(done, dict):
         return "cycle: done is not an object"
     for app, chunks in done.items():
-        if not app.isdigit() or not isinstance(chunks, list) or not all(isinstance(c, str) for c in chunks):
+        if not is_id(app) or not isinstance(chunks, list) or not all(isinstance(c, str) for c in chunks):
             return "cycle: done is not a map of SdkAppId to a list of id maps"
         for chunk in chunks:
             try:
