@@ -20,7 +20,7 @@ import math
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.state import activity, encoding
 from tap_ccc_campaign.state.fingerprints import mark as entry_mark
 from tap_ccc_campaign.state.ids import IdSet
+from tap_ccc_campaign.state.keys import by_id
 from tap_ccc_campaign.state.marks import decode_marks, encode_marks
 from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted
 
@@ -117,8 +118,9 @@ def campaign_end(client: CCCClient, campaign: CampaignCalls) -> int | None:
         return campaign.end
 
 
-def _per_campaign(state: Any) -> dict[int, dict[int, Any]]:
-    return {int(a): {int(c): v for c, v in per.items()} for a, per in (state or {}).items()}
+def _per_campaign(state: Any, where: str, warn: Callable[[str], None]) -> dict[int, dict[int, Any]]:
+    """A part kept per app and campaign (``where``: "predictive_dialing_calls: pending"), keys as ints."""
+    return {a: by_id(per, f"{where}[{a}]", warn) for a, per in by_id(state, where, warn).items()}
 
 
 def _to_state(kept: dict[int, dict[int, Any]]) -> dict[str, dict[str, Any]]:
@@ -182,11 +184,12 @@ class PredictiveDialingCallsStream(CCCStream):
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
         checker = self._record_checker()
-        self._marks = marks = decode_marks(self.stream_state)
-        self._loaded = _per_campaign(self.stream_state.get("loaded"))
-        self._pending = _per_campaign(self.stream_state.get("pending"))
-        self._changing = _per_campaign(self.stream_state.get("changing"))
-        self._ends = _per_campaign(self.stream_state.get("ends"))
+        warn = self.logger.warning
+        self._marks = marks = decode_marks(self.stream_state, f"{self.name}: marks", warn)
+        self._loaded = _per_campaign(self.stream_state.get("loaded"), f"{self.name}: loaded", warn)
+        self._pending = _per_campaign(self.stream_state.get("pending"), f"{self.name}: pending", warn)
+        self._changing = _per_campaign(self.stream_state.get("changing"), f"{self.name}: changing", warn)
+        self._ends = _per_campaign(self.stream_state.get("ends"), f"{self.name}: ends", warn)
         now = int(time.time())
         today = now // windows.DAY
         spans = windows.readable(now, settings.start_date)
