@@ -10,8 +10,8 @@ mark, and a final one whose entry moved is read again. A task read again whose r
 earlier sync emitted (a checksum per task in the state, ``seen``) emits nothing. A task deleted
 since the list (its detail says it does not exist) is skipped with a warning. The list and each
 detail read are kept for the other auto-callout streams of the run (spool.py): one read each.
-The calls are read as the predictive campaigns' are (calls.py), the task standing for the
-campaign: its sessions are those its detail lists, its end is NotAfter.
+The calls are read by the machinery the predictive campaigns' share (calls.CallRecordsStream),
+the task as their parent: its sessions are those its detail lists, its end is NotAfter.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.state import encoding
 from tap_ccc_campaign.state.keys import by_id
 from tap_ccc_campaign.streams.base import CCCStream, list_failed
-from tap_ccc_campaign.streams.calls import CampaignCalls, PredictiveDialingCallsStream
+from tap_ccc_campaign.streams.calls import CallRecordsStream, ParentCalls
 
 FINAL = (2, 4)  # finished, ended: the task calls no one, until restarted
 # Set in every mark of a task's list entry: a mark of before (CalleeCount << 3 | State, in the
@@ -247,14 +247,14 @@ class AutoCalloutCalleesStream(_TaskDetailStream):
         return list(rows.values())
 
 
-class AutoCalloutCallsStream(TaskSource, PredictiveDialingCallsStream):
+class AutoCalloutCallsStream(TaskSource, CallRecordsStream):
     name = "auto_callout_calls"
     actions = ("DescribeAutoCalloutTasks", "DescribeAutoCalloutTask", "DescribeTelCdr")
     primary_keys = ("SdkAppId", "SessionId")
-    unit_key = "TaskId"
+    parent_key = "TaskId"
     listing = "reading its callees"
 
-    def _units(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
+    def _parents(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
         for sdk_app_id in settings.sdk_app_ids:
             for entry in self._task_entries(settings, client, sdk_app_id):
                 yield sdk_app_id, entry
@@ -270,12 +270,12 @@ class AutoCalloutCallsStream(TaskSource, PredictiveDialingCallsStream):
     def _terminal(self, entry: dict[str, Any]) -> bool:
         return final(entry.get("State"))
 
-    def _unit_sessions(self, client: CCCClient, campaign: CampaignCalls) -> list[str]:
-        return sessions_of(self._task_detail(client, campaign.sdk_app_id, campaign.campaign_id))
+    def _parent_sessions(self, client: CCCClient, task: ParentCalls) -> list[str]:
+        return sessions_of(self._task_detail(client, task.sdk_app_id, task.parent_id))
 
     def _known_end(self, entry: dict[str, Any]) -> int | None:
         end = entry.get("NotAfter")
         return end if isinstance(end, int) and not isinstance(end, bool) and end > 0 else None
 
-    def _unit_end(self, client: CCCClient, campaign: CampaignCalls) -> int | None:
-        return campaign.end  # NotAfter, from the list: no call to make
+    def _parent_end(self, client: CCCClient, task: ParentCalls) -> int | None:
+        return task.end  # NotAfter, from the list: no call to make
