@@ -3,6 +3,7 @@ them; a task loaded final is never read again; a running task's new calls load a
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -154,3 +155,76 @@ def test_task_calls_checkpoint_as_they_go_and_a_resumed_run_reads_only_the_rest(
     again = {r["SessionId"] for r in records["auto_callout_calls"]}
     assert done | again == every
     assert not done & again
+
+
+def _finished_with_unanswered(book) -> int:
+    """A finished task with callees not answered: reopened, it calls them again."""
+    return next(
+        t
+        for t in book.ids()
+        if book.summary(t)["State"] == 2 and any(c["State"] == 2 for c in book.detail(t)["Callees"])
+    )
+
+
+def test_a_final_task_seen_running_is_read_again_once_final_again(app):
+    book = app.store.tasks
+    task = _finished_with_unanswered(book)
+    _, state, _ = run(app)
+    book.reopen(task)
+    records, state, _ = run(app, state)
+    assert [r["State"] for r in records["auto_callout_tasks"] if r["TaskId"] == task] == [1]
+    new = book.call_again(task)
+    book.set_state(task, 2)
+    records, _, _ = run(app, state)
+    # Final again, with callees called since: its row and its callees' attempts load.
+    assert [r["State"] for r in records["auto_callout_tasks"] if r["TaskId"] == task] == [2]
+    attempts = {s for r in records["auto_callout_callees"] if r["TaskId"] == task for s in r["Sessions"]}
+    assert set(new) <= attempts
+
+
+def test_a_final_task_whose_list_entry_moved_between_two_syncs_is_read_again_by_every_stream(app):
+    book = app.store.tasks
+    task = _finished_with_unanswered(book)
+    _, state, _ = run(app)
+    # Restarted, calling and finished again between two syncs: no sync saw it running.
+    book.reopen(task)
+    new = book.call_again(task)
+    book.set_state(task, 2)
+    records, _, _ = run(app, state)
+    assert [r["NotAfter"] for r in records["auto_callout_tasks"] if r["TaskId"] == task] == [
+        book.summary(task)["NotAfter"]
+    ]
+    attempts = {s for r in records["auto_callout_callees"] if r["TaskId"] == task for s in r["Sessions"]}
+    assert set(new) <= attempts
+    # Its calls are read again too (those loaded before as well: a final task's set is not kept).
+    assert set(new) <= {r["SessionId"] for r in records["auto_callout_calls"] if r["TaskId"] == task}
+
+
+def test_a_task_deleted_between_its_list_and_its_detail_read_is_skipped_with_a_warning(app, caplog):
+    book = app.store.tasks
+    gone = book.ids()[3]
+    book.delete_once_listed(gone)
+    records, _, _ = run(app)  # no SyncFailedError: a vanished task is no failure
+    assert {r["TaskId"] for r in records["auto_callout_tasks"]} == set(book.ids())
+    assert gone not in {r["TaskId"] for r in records["auto_callout_callees"]}
+    assert f"Task {gone} no longer exists: skipped reading its detail" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("stream", "part"),
+    [("auto_callout_calls", "ends"), ("auto_callout_calls", "marks"), ("auto_callout_tasks", "done")],
+)
+def test_a_state_key_that_is_not_an_id_is_dropped_alone_with_a_warning(app, caplog, stream, part):
+    _, state, _ = run(app)
+    bookmark = state["bookmarks"][stream]
+    app_key = str(app.store.sdk_app_id)
+    # "²" passes str.isdigit() but not int(): a hand-edited or mangled key.
+    if part == "ends":
+        bookmark.setdefault("ends", {}).setdefault(app_key, {})["5000000²"] = 1
+    else:
+        bookmark[part]["1400000000²"] = bookmark[part][app_key]
+    records, state, _ = run(app, state)
+    assert "²" in caplog.text
+    assert "²" not in json.dumps(state, ensure_ascii=False)
+    # The rest of the state still holds: the open tasks are read again and nothing is emitted again.
+    assert records == {s: [] for s in STREAMS}

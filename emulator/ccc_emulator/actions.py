@@ -172,7 +172,10 @@ def describe_tasks(world: World, params: Params, now: float) -> dict[str, Any]:
     store = _app(world, params)
     size, number = _page(params, 100)
     ids = store.tasks.ids()
-    return {"TotalCount": len(ids), "Tasks": [store.tasks.summary(t) for t in ids[number * size : (number + 1) * size]]}
+    page = ids[number * size : (number + 1) * size]
+    answer = {"TotalCount": len(ids), "Tasks": [store.tasks.summary(t) for t in page]}
+    store.tasks.listed(page)
+    return answer
 
 
 def describe_task(world: World, params: Params, now: float) -> dict[str, Any]:

@@ -5,7 +5,8 @@ DescribeTelCdr returns (robot calls: no agent). Task ids start at ``FIRST_TASK_I
 campaign ids, so a session id names its task as it names a campaign (``calls.session_id``).
 States follow the API: 0 created, 1 running, 2 finished, 3 ending (expired, calls still going),
 4 ended (expired), 5 paused; a callee is 0 initial, 1 answered, 2 not answered, 3 calling, 4
-waiting to retry. There is no delete action.
+waiting to retry. The API has no delete action, yet a task can vanish (deleted in the console):
+``delete_once_listed`` deletes one between a list answer and the detail reads after it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class TaskBook:
         self.anchor = anchor
         self._tasks: dict[int, dict[str, Any]] = {}
         self._callees: dict[int, list[dict[str, Any]]] = {}
+        self._doomed: set[int] = set()  # deleted once a list answer has shown them
         rng = random.Random(f"{seed}:tasks:{sdk_app_id}")
         for i in range(count):
             task_id = FIRST_TASK_ID + i
@@ -121,6 +123,29 @@ class TaskBook:
 
     def set_state(self, task_id: int, state: int) -> None:
         self._tasks[task_id]["State"] = state
+
+    def reopen(self, task_id: int) -> None:
+        """A finished or ended task runs again, as one restarted in the console: State 1, NotAfter
+        moved ten days past now (its list entry changes), and each callee not answered waits to
+        retry (its detail changes; ``call_again`` then calls them)."""
+        task = self._tasks[task_id]
+        task["State"] = 1
+        task["NotAfter"] = self.anchor + 10 * 86400
+        for callee in self._callees[task_id]:
+            if callee["State"] == 2:
+                callee["State"] = 4
+
+    def delete_once_listed(self, task_id: int) -> None:
+        """Delete the task right after the next task list answer that shows it: that list still has
+        it, every DescribeAutoCalloutTask after answers that it does not exist."""
+        self._doomed.add(task_id)
+
+    def listed(self, task_ids: list[int]) -> None:
+        """A list answer showed ``task_ids``: the doomed among them are deleted now."""
+        for task_id in self._doomed.intersection(task_ids):
+            self._doomed.discard(task_id)
+            del self._tasks[task_id]
+            del self._callees[task_id]
 
     def call_again(self, task_id: int) -> list[str]:
         """A running task calls each callee waiting to retry (or calling) once more: answered now."""

@@ -2,20 +2,23 @@
 campaigns, IVR robot calls.
 
 Tasks have no "changed since" filter and no delete action. A task is final once finished (State 2)
-or ended (4): nothing of it moves after that. So each sync lists every task (ceil(N/100) calls)
-and reads the detail (DescribeAutoCalloutTask, one call) only of a task not yet loaded in a final
-state; a task loaded final is skipped for good (its ids kept in the state). A task read again
-whose rows are what an earlier sync emitted (a checksum per task in the state) emits nothing. The list and each
+or ended (4), and then calls no one, unless it is restarted (or the list showed a stale state). So
+each sync lists every task (ceil(N/100) calls) and reads the detail (DescribeAutoCalloutTask, one
+call) of every task but those the list shows final with the very list entry they were loaded
+final with (``mark``, kept per task in the state's ``done``): a task listed running loses that
+mark, and a final one whose entry moved is read again. A task read again whose rows are what an
+earlier sync emitted (a checksum per task in the state, ``seen``) emits nothing. A task deleted
+since the list (its detail says it does not exist) is skipped with a warning. The list and each
 detail read are kept for the other auto-callout streams of the run (spool.py): one read each.
-The calls are read as the predictive campaigns' are (calls.py), the task standing for the
-campaign: its sessions are those its detail lists, its end is NotAfter.
+The calls are read by the machinery the predictive campaigns' share (calls.CallRecordsStream),
+the task as their parent: its sessions are those its detail lists, its end is NotAfter.
 """
 
 from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from tap_ccc_campaign.api.client import CCCClient
@@ -28,14 +31,43 @@ from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.state import encoding
+from tap_ccc_campaign.state.keys import by_id
 from tap_ccc_campaign.streams.base import CCCStream, list_failed
-from tap_ccc_campaign.streams.calls import CampaignCalls, PredictiveDialingCallsStream
+from tap_ccc_campaign.streams.calls import CallRecordsStream, ParentCalls
 
-FINAL = (2, 4)  # finished, ended: the task calls no one again and nothing of it changes
+FINAL = (2, 4)  # finished, ended: the task calls no one, until restarted
+# Set in every mark of a task's list entry: a mark of before (CalleeCount << 3 | State, in the
+# calls' state) never reaches it, and an id set's 0 (the old "done") is none.
+MARKED = 1 << 32
 
 
 def final(state: Any) -> bool:
     return state in FINAL
+
+
+def mark(entry: Mapping[str, Any]) -> int:
+    """24 bits of a checksum of the task's whole list entry, its State in the 3 low bits, ``MARKED``
+    set: a task restarted and final again between two syncs shows in its NotAfter or CalleeCount
+    (one in 16 million slips through)."""
+    state = entry.get("State")
+    text = json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str)
+    checksum = zlib.crc32(text.encode("utf-8")) & 0xFFFFFF
+    return MARKED | (checksum << 3) | (state if isinstance(state, int) and 0 <= state < 7 else 7)
+
+
+def legacy_mark(entry: Mapping[str, Any]) -> int:
+    """The calls' mark of a task before ``mark``: its CalleeCount and State only."""
+    state, count = entry.get("State"), entry.get("CalleeCount")
+    callees = count if isinstance(count, int) and count >= 0 else 0
+    return (callees << 3) | (state if isinstance(state, int) and 0 <= state < 7 else 7)
+
+
+def loaded_as_listed(entry: Mapping[str, Any], previous: int | None) -> bool:
+    """Whether a task listed final was loaded final with this very list entry (``previous``: the
+    mark kept then; a legacy one is compared as it was made)."""
+    if previous is None or not final(entry.get("State")):
+        return False
+    return (mark(entry) if previous & MARKED else legacy_mark(entry)) == previous
 
 
 class TaskSource(CCCStream):
@@ -86,20 +118,23 @@ class _TaskDetailStream(TaskSource):
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
         checker = self._record_checker()
-        done_state: dict[str, str] = self.stream_state.setdefault("done", {})
-        seen_state: dict[str, str] = self.stream_state.setdefault("seen", {})
+        # Per app, as encoded strings: apps this run does not read are written back as they were.
+        done_state = by_id(self.stream_state.get("done"), f"{self.name}: done", self.logger.warning)
+        seen_state = by_id(self.stream_state.get("seen"), f"{self.name}: seen", self.logger.warning)
         progress = Progress(0, self.logger, limit=settings.requests_per_second, unit="tasks")
         client = self._client(settings, progress)
         failures = Failures(self.unit)
         emitted = skipped = unchanged = tasks = 0
-        done: dict[int, set[int]] = {}
+        # Per app: each task loaded final, with the mark of its list entry then (0: loaded final by
+        # a version that kept ids alone); each task read non-final, with the checksum of its rows.
+        done: dict[int, dict[int, int]] = {}
         seen: dict[int, dict[int, int]] = {}
         for sdk_app_id in settings.sdk_app_ids:
-            encoded = done_state.get(str(sdk_app_id))
+            encoded = done_state.get(sdk_app_id)
             done[sdk_app_id] = (
-                set() if settings.full_refresh or not isinstance(encoded, str) else encoding.decode(encoded)
+                {} if settings.full_refresh or not isinstance(encoded, str) else encoding.decode_map(encoded)
             )
-            encoded = seen_state.get(str(sdk_app_id))
+            encoded = seen_state.get(sdk_app_id)
             seen[sdk_app_id] = (
                 {} if settings.full_refresh or not isinstance(encoded, str) else encoding.decode_map(encoded)
             )
@@ -108,9 +143,18 @@ class _TaskDetailStream(TaskSource):
             nonlocal skipped
             for sdk_app_id in settings.sdk_app_ids:
                 for entry in self._task_entries(settings, client, sdk_app_id):
-                    if entry["TaskId"] in done[sdk_app_id] and final(entry.get("State")):
+                    task_id = entry["TaskId"]
+                    previous = done[sdk_app_id].get(task_id)
+                    if previous == 0 and final(entry.get("State")):
+                        # What that version did, once: its entry then is unknown; from now on, this one.
+                        done[sdk_app_id][task_id] = mark(entry)
                         skipped += 1
                         continue
+                    if loaded_as_listed(entry, previous):
+                        skipped += 1
+                        continue
+                    # Listed running, or final with an entry that moved: "done" again only once read final.
+                    done[sdk_app_id].pop(task_id, None)
                     progress.total += 1
                     yield sdk_app_id, entry
 
@@ -128,7 +172,7 @@ class _TaskDetailStream(TaskSource):
                 if error is not None:
                     if not isinstance(error, TapError):
                         raise error
-                    self._campaign_failed(task_id, error, failures, "reading its detail")
+                    self._campaign_failed(task_id, error, failures, "reading its detail", gone_if_said=True)
                     continue
                 detail = future.result()
                 tasks += 1
@@ -149,7 +193,7 @@ class _TaskDetailStream(TaskSource):
                     yield record
                     emitted += 1
                 if good and final(detail.get("State")):
-                    done[sdk_app_id].add(task_id)
+                    done[sdk_app_id][task_id] = mark(entry)
                     seen[sdk_app_id].pop(task_id, None)
                 elif good:
                     seen[sdk_app_id][task_id] = checksum
@@ -158,8 +202,10 @@ class _TaskDetailStream(TaskSource):
             client.stop()
             client.close()
             for sdk_app_id in settings.sdk_app_ids:
-                done_state[str(sdk_app_id)] = encoding.encode(done[sdk_app_id])
-                seen_state[str(sdk_app_id)] = encoding.encode_map(seen[sdk_app_id])
+                done_state[sdk_app_id] = encoding.encode_map(done[sdk_app_id])
+                seen_state[sdk_app_id] = encoding.encode_map(seen[sdk_app_id])
+            self.stream_state["done"] = {str(app): value for app, value in sorted(done_state.items())}
+            self.stream_state["seen"] = {str(app): value for app, value in sorted(seen_state.items())}
         self.logger.info(
             "Done: %d %s row(s) of %d task(s); %d task(s) unchanged since they were loaded, not emitted again; "
             "%d final task(s) loaded before not read again; %s",
@@ -201,14 +247,14 @@ class AutoCalloutCalleesStream(_TaskDetailStream):
         return list(rows.values())
 
 
-class AutoCalloutCallsStream(TaskSource, PredictiveDialingCallsStream):
+class AutoCalloutCallsStream(TaskSource, CallRecordsStream):
     name = "auto_callout_calls"
     actions = ("DescribeAutoCalloutTasks", "DescribeAutoCalloutTask", "DescribeTelCdr")
     primary_keys = ("SdkAppId", "SessionId")
-    unit_key = "TaskId"
+    parent_key = "TaskId"
     listing = "reading its callees"
 
-    def _units(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
+    def _parents(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
         for sdk_app_id in settings.sdk_app_ids:
             for entry in self._task_entries(settings, client, sdk_app_id):
                 yield sdk_app_id, entry
@@ -216,24 +262,20 @@ class AutoCalloutCallsStream(TaskSource, PredictiveDialingCallsStream):
     def _may_have_new_sessions(self, entry: dict[str, Any], previous: int | None) -> bool:
         if entry.get("State") == 0:
             return False  # created, not started: it has called no one
-        if previous is None or not final(entry.get("State")) or previous & 7 not in FINAL:
-            return True  # never read, or calling now or then
-        return self._mark(entry) != previous
+        return not loaded_as_listed(entry, previous)
 
     def _mark(self, entry: dict[str, Any]) -> int:
-        state, count = entry.get("State"), entry.get("CalleeCount")
-        callees = count if isinstance(count, int) and count >= 0 else 0
-        return (callees << 3) | (state if isinstance(state, int) and 0 <= state < 7 else 7)
+        return mark(entry)
 
     def _terminal(self, entry: dict[str, Any]) -> bool:
         return final(entry.get("State"))
 
-    def _unit_sessions(self, client: CCCClient, campaign: CampaignCalls) -> list[str]:
-        return sessions_of(self._task_detail(client, campaign.sdk_app_id, campaign.campaign_id))
+    def _parent_sessions(self, client: CCCClient, task: ParentCalls) -> list[str]:
+        return sessions_of(self._task_detail(client, task.sdk_app_id, task.parent_id))
 
     def _known_end(self, entry: dict[str, Any]) -> int | None:
         end = entry.get("NotAfter")
         return end if isinstance(end, int) and not isinstance(end, bool) and end > 0 else None
 
-    def _unit_end(self, client: CCCClient, campaign: CampaignCalls) -> int | None:
-        return campaign.end  # NotAfter, from the list: no call to make
+    def _parent_end(self, client: CCCClient, task: ParentCalls) -> int | None:
+        return task.end  # NotAfter, from the list: no call to make

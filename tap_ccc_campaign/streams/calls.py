@@ -20,7 +20,7 @@ import math
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.state import activity, encoding
 from tap_ccc_campaign.state.fingerprints import mark as entry_mark
 from tap_ccc_campaign.state.ids import IdSet
+from tap_ccc_campaign.state.keys import by_id
 from tap_ccc_campaign.state.marks import decode_marks, encode_marks
 from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted
 
@@ -48,9 +49,11 @@ _FIRST_DAY = 20_000
 
 
 @dataclass
-class CampaignCalls:
+class ParentCalls:
+    """The calls of one parent: a predictive campaign here, an auto-callout task in auto_callout.py."""
+
     sdk_app_id: int
-    campaign_id: int
+    parent_id: int  # its CampaignId, or the TaskId of an auto-callout task
     mark: int
     listed: bool  # its sessions were listed this run
     terminal: bool
@@ -64,7 +67,7 @@ class CampaignCalls:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-Batch = tuple[CampaignCalls, list[str]]
+Batch = tuple[ParentCalls, list[str]]
 
 
 @dataclass
@@ -105,37 +108,37 @@ def fetch(client: CCCClient, sdk_app_id: int, session_ids: list[str], spans: lis
     return Fetched(list(found.values()), remaining, anonymous)
 
 
-def campaign_end(client: CCCClient, campaign: CampaignCalls) -> int | None:
+def campaign_end(client: CCCClient, campaign: ParentCalls) -> int | None:
     """The campaign's EndTime (read once per campaign, from any worker): no call of it is later."""
     with campaign.lock:
         if campaign.end is None:
             try:
-                end = client.describe_campaign(campaign.sdk_app_id, campaign.campaign_id).data.get("EndTime")
+                end = client.describe_campaign(campaign.sdk_app_id, campaign.parent_id).data.get("EndTime")
             except TapError:
                 return None  # unknown: its sessions stay pending
             campaign.end = end if isinstance(end, int) and not isinstance(end, bool) else None
         return campaign.end
 
 
-def _per_campaign(state: Any) -> dict[int, dict[int, Any]]:
-    return {int(a): {int(c): v for c, v in per.items()} for a, per in (state or {}).items()}
+def _per_campaign(state: Any, where: str, warn: Callable[[str], None]) -> dict[int, dict[int, Any]]:
+    """A part kept per app and campaign (``where``: "predictive_dialing_calls: pending"), keys as ints."""
+    return {a: by_id(per, f"{where}[{a}]", warn) for a, per in by_id(state, where, warn).items()}
 
 
 def _to_state(kept: dict[int, dict[int, Any]]) -> dict[str, dict[str, Any]]:
     return {str(a): {str(c): v for c, v in sorted(per.items())} for a, per in sorted(kept.items()) if per}
 
 
-class PredictiveDialingCallsStream(CCCStream):
-    name = "predictive_dialing_calls"
-    actions = (
-        "DescribePredictiveDialingCampaigns",
-        "DescribePredictiveDialingSessions",
-        "DescribeTelCdr",
-        "DescribePredictiveDialingCampaign",
-    )
+class CallRecordsStream(CCCStream):
+    """The call records of each parent's sessions: a parent is a predictive campaign
+    (PredictiveDialingCallsStream, below) or an auto-callout task (auto_callout.py), each stream
+    saying where its parents, their sessions and their ends come from (the hooks below)."""
+
     primary_keys = ("SdkAppId", "SessionId")
     selected_by_default = False  # select it (Meltano: select) to load the calls
-    STATE_EVERY = 5000  # records between two STATE messages, at the end of a campaign's batches
+    STATE_EVERY = 5000  # records between two STATE messages, at the end of a parent's batches
+    parent_key = ""  # the record's column naming its parent (ParentCalls.parent_id)
+    listing = ""  # what reading a parent's session ids is called in messages
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,30 +148,32 @@ class PredictiveDialingCallsStream(CCCStream):
         self._changing: dict[int, dict[int, dict[str, int]]] = {}
         self._ends: dict[int, dict[int, int]] = {}
 
-    # Where the calls come from: campaigns here, auto-callout tasks in auto_callout.py.
-    unit_key = "CampaignId"  # the record's column naming the campaign
-    listing = "listing the sessions"  # what reading a campaign's session ids is called in messages
-
-    def _units(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
-        return self._configured(settings, client)
+    def _parents(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(SdkAppId, list entry) of every parent to consider."""
+        raise NotImplementedError
 
     def _may_have_new_sessions(self, entry: dict[str, Any], previous: int | None) -> bool:
-        return activity.may_have_new_sessions(entry, previous)
+        """Whether the parent can have sessions not seen when its mark was ``previous`` (None: never listed)."""
+        raise NotImplementedError
 
     def _mark(self, entry: dict[str, Any]) -> int:
-        return entry_mark(entry)
+        """What the state keeps of the parent's list entry once its sessions were handled."""
+        raise NotImplementedError
 
     def _terminal(self, entry: dict[str, Any]) -> bool:
-        return activity.terminal(entry)
+        """Whether the parent calls no one again: its loaded set is dropped once all its calls are in."""
+        raise NotImplementedError
 
-    def _unit_sessions(self, client: CCCClient, campaign: CampaignCalls) -> list[str]:
-        return self._sessions_of(client, campaign.sdk_app_id, campaign.campaign_id)
+    def _parent_sessions(self, client: CCCClient, parent: ParentCalls) -> list[str]:
+        raise NotImplementedError
 
     def _known_end(self, entry: dict[str, Any]) -> int | None:
-        return None  # a campaign's EndTime is not in its list entry: read when needed (_unit_end)
+        """The parent's end, when its list entry tells it."""
+        raise NotImplementedError
 
-    def _unit_end(self, client: CCCClient, campaign: CampaignCalls) -> int | None:
-        return campaign_end(client, campaign)
+    def _parent_end(self, client: CCCClient, parent: ParentCalls) -> int | None:
+        """The parent's end (no call of it is later), read when a session has no record."""
+        raise NotImplementedError
 
     def save_progress(self) -> None:
         if self._marks is None:
@@ -182,11 +187,12 @@ class PredictiveDialingCallsStream(CCCStream):
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
         checker = self._record_checker()
-        self._marks = marks = decode_marks(self.stream_state)
-        self._loaded = _per_campaign(self.stream_state.get("loaded"))
-        self._pending = _per_campaign(self.stream_state.get("pending"))
-        self._changing = _per_campaign(self.stream_state.get("changing"))
-        self._ends = _per_campaign(self.stream_state.get("ends"))
+        warn = self.logger.warning
+        self._marks = marks = decode_marks(self.stream_state, f"{self.name}: marks", warn)
+        self._loaded = _per_campaign(self.stream_state.get("loaded"), f"{self.name}: loaded", warn)
+        self._pending = _per_campaign(self.stream_state.get("pending"), f"{self.name}: pending", warn)
+        self._changing = _per_campaign(self.stream_state.get("changing"), f"{self.name}: changing", warn)
+        self._ends = _per_campaign(self.stream_state.get("ends"), f"{self.name}: ends", warn)
         now = int(time.time())
         today = now // windows.DAY
         spans = windows.readable(now, settings.start_date)
@@ -198,8 +204,8 @@ class PredictiveDialingCallsStream(CCCStream):
         # of 1,000 sessions feeds ten of them); with a pool's worth, the next campaign's second
         # page would queue at the pacer behind dozens of other lists while the reads wait for it.
         listers = max(2, settings.workers // 8)
-        sessions_pool: OrderedPool[CampaignCalls, list[str]] = OrderedPool(
-            lambda c: self._unit_sessions(client, c) if c.listed else [],
+        sessions_pool: OrderedPool[ParentCalls, list[str]] = OrderedPool(
+            lambda c: self._parent_sessions(client, c) if c.listed else [],
             workers=listers,
             window=listers * 2,
         )
@@ -208,7 +214,7 @@ class PredictiveDialingCallsStream(CCCStream):
             campaign, asked = batch
             fetched = fetch(client, campaign.sdk_app_id, asked, spans)
             if fetched.missing:
-                self._unit_end(client, campaign)
+                self._parent_end(client, campaign)
             return fetched
 
         calls_pool: OrderedPool[Batch, Fetched] = OrderedPool(
@@ -216,43 +222,43 @@ class PredictiveDialingCallsStream(CCCStream):
         )
         failures = Failures(self.unit)  # calls not loaded
         list_failures = Failures(self.unit)  # campaigns whose sessions could not be listed
-        out_of_reach: list[CampaignCalls] = []
+        out_of_reach: list[ParentCalls] = []
         listed_now: defaultdict[int, set[int]] = defaultdict(set)
         seen: defaultdict[int, IdSet] = defaultdict(IdSet)  # sessions handled this run, per app
         why = Counter[str]()  # calls not loaded this run, by reason
         twice: list[tuple[str, int]] = []  # (session, the campaign it was listed under again)
         emitted = asked_in_all = campaigns_seen = checkpointed = 0
 
-        def campaigns() -> Iterator[CampaignCalls]:
-            for sdk_app_id, entry in self._units(settings, client):
-                campaign_id = entry[self.unit_key]
-                listed_now[sdk_app_id].add(campaign_id)
-                listed = settings.full_refresh or self._may_have_new_sessions(entry, marks[sdk_app_id].get(campaign_id))
-                pending = self._pending.get(sdk_app_id, {}).get(campaign_id, {})
-                changing = self._changing.get(sdk_app_id, {}).get(campaign_id, {})
+        def campaigns() -> Iterator[ParentCalls]:
+            for sdk_app_id, entry in self._parents(settings, client):
+                parent_id = entry[self.parent_key]
+                listed_now[sdk_app_id].add(parent_id)
+                listed = settings.full_refresh or self._may_have_new_sessions(entry, marks[sdk_app_id].get(parent_id))
+                pending = self._pending.get(sdk_app_id, {}).get(parent_id, {})
+                changing = self._changing.get(sdk_app_id, {}).get(parent_id, {})
                 if not listed and not pending and not changing:
                     continue
-                loaded = self._loaded.get(sdk_app_id, {}).get(campaign_id)
-                yield CampaignCalls(
+                loaded = self._loaded.get(sdk_app_id, {}).get(parent_id)
+                yield ParentCalls(
                     sdk_app_id,
-                    campaign_id,
+                    parent_id,
                     self._mark(entry),
                     listed,
                     self._terminal(entry),
                     set() if settings.full_refresh or not loaded else encoding.decode(loaded),
                     {s: (day if day >= _FIRST_DAY else today) for s, day in pending.items()},
                     dict(changing),
-                    self._ends.get(sdk_app_id, {}).get(campaign_id) or self._known_end(entry),
+                    self._ends.get(sdk_app_id, {}).get(parent_id) or self._known_end(entry),
                 )
 
-        def to_ask(campaign: CampaignCalls, listed: list[str]) -> list[str]:
+        def to_ask(campaign: ParentCalls, listed: list[str]) -> list[str]:
             """The campaign's sessions to ask for now; the rest stays pending or is out of reach."""
             app_seen = seen[campaign.sdk_app_id]
             wanted = []
             for session in dict.fromkeys([*listed, *campaign.pending, *campaign.changing]):
                 hashed = cdr.session_hash(session)
                 if hashed in app_seen:
-                    twice.append((session, campaign.campaign_id))
+                    twice.append((session, campaign.parent_id))
                     campaign.pending.pop(session, None)
                     continue
                 app_seen.add(hashed)
@@ -304,10 +310,10 @@ class PredictiveDialingCallsStream(CCCStream):
                         why["records without a SessionId (ignored)"] += fetched.anonymous
                     for raw in fetched.records:
                         record, problems = checker.checked(
-                            cdr.loadable(raw) | {"SdkAppId": campaign.sdk_app_id, self.unit_key: campaign.campaign_id}
+                            cdr.loadable(raw) | {"SdkAppId": campaign.sdk_app_id, self.parent_key: campaign.parent_id}
                         )
                         if problems:
-                            label = str(campaign.campaign_id)
+                            label = str(campaign.parent_id)
                             detail = f"call {raw['SessionId']}: invalid field(s) {', '.join(map(str, problems))}"
                             failures.add(label, "invalid fields", detail)
                             why["invalid (kept pending)"] += 1
@@ -355,7 +361,7 @@ class PredictiveDialingCallsStream(CCCStream):
             raise SyncFailedError("; ".join(summaries))
 
     @staticmethod
-    def _beyond_reach(campaign: CampaignCalls, session: str, reach: int, today: int) -> bool:
+    def _beyond_reach(campaign: ParentCalls, session: str, reach: int, today: int) -> bool:
         """A pending session that can no longer be read: its campaign ended before the reach, or it has
         been pending longer than the reach. It is then named once and not asked for again."""
         first = campaign.pending.get(session)
@@ -367,7 +373,7 @@ class PredictiveDialingCallsStream(CCCStream):
         campaign.out_of_reach.append(session)
         return True
 
-    def _noted(self, campaign: CampaignCalls, record: dict[str, Any]) -> None:
+    def _noted(self, campaign: ParentCalls, record: dict[str, Any]) -> None:
         session = record["SessionId"]
         campaign.pending.pop(session, None)
         campaign.loaded.add(cdr.session_hash(session))
@@ -377,16 +383,16 @@ class PredictiveDialingCallsStream(CCCStream):
             self._read_again(campaign, session)
 
     @staticmethod
-    def _read_again(campaign: CampaignCalls, session: str) -> None:
+    def _read_again(campaign: ParentCalls, session: str) -> None:
         tries = campaign.changing.get(session, 0) + 1
         if tries < MAX_TRIES:
             campaign.changing[session] = tries
         else:  # kept as last loaded
             campaign.changing.pop(session, None)
 
-    def _finish(self, campaign: CampaignCalls, out_of_reach: list[CampaignCalls]) -> None:
+    def _finish(self, campaign: ParentCalls, out_of_reach: list[ParentCalls]) -> None:
         """Every batch of the campaign is done: keep what the next sync needs to know."""
-        app, cid = campaign.sdk_app_id, campaign.campaign_id
+        app, cid = campaign.sdk_app_id, campaign.parent_id
         if campaign.out_of_reach:
             out_of_reach.append(campaign)
         for kept, value in ((self._pending, campaign.pending), (self._changing, campaign.changing)):
@@ -407,7 +413,7 @@ class PredictiveDialingCallsStream(CCCStream):
 
     def _failed(
         self,
-        campaign: CampaignCalls,
+        campaign: ParentCalls,
         error: BaseException,
         failures: Failures,
         doing: str,
@@ -416,12 +422,10 @@ class PredictiveDialingCallsStream(CCCStream):
         calls: int = 0,
     ) -> None:
         campaign.failed = True
-        self._campaign_failed(campaign.campaign_id, error, failures, doing, gone_if_said=gone_if_said, count=calls)
+        self._campaign_failed(campaign.parent_id, error, failures, doing, gone_if_said=gone_if_said, count=calls)
 
-    def _tell(
-        self, campaigns: list[CampaignCalls], twice: list[tuple[str, int]], reach: int, settings: Settings
-    ) -> None:
-        sessions = [(c.campaign_id, s) for c in campaigns for s in c.out_of_reach]
+    def _tell(self, campaigns: list[ParentCalls], twice: list[tuple[str, int]], reach: int, settings: Settings) -> None:
+        sessions = [(c.parent_id, s) for c in campaigns for s in c.out_of_reach]
         if sessions:
             shown = ", ".join(f"{s} ({self.unit} {cid})" for cid, s in sessions[:10])
             self.logger.warning(
@@ -438,3 +442,36 @@ class PredictiveDialingCallsStream(CCCStream):
                 "start_date (%s) is in the future: no call record is read; the sessions found are kept pending",
                 settings.start_date.isoformat(),
             )
+
+
+class PredictiveDialingCallsStream(CallRecordsStream):
+    name = "predictive_dialing_calls"
+    actions = (
+        "DescribePredictiveDialingCampaigns",
+        "DescribePredictiveDialingSessions",
+        "DescribeTelCdr",
+        "DescribePredictiveDialingCampaign",
+    )
+    parent_key = "CampaignId"
+    listing = "listing the sessions"
+
+    def _parents(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
+        return self._configured(settings, client)
+
+    def _may_have_new_sessions(self, entry: dict[str, Any], previous: int | None) -> bool:
+        return activity.may_have_new_sessions(entry, previous)
+
+    def _mark(self, entry: dict[str, Any]) -> int:
+        return entry_mark(entry)
+
+    def _terminal(self, entry: dict[str, Any]) -> bool:
+        return activity.terminal(entry)
+
+    def _parent_sessions(self, client: CCCClient, parent: ParentCalls) -> list[str]:
+        return self._sessions_of(client, parent.sdk_app_id, parent.parent_id)
+
+    def _known_end(self, entry: dict[str, Any]) -> int | None:
+        return None  # a campaign's EndTime is not in its list entry: read when needed (_parent_end)
+
+    def _parent_end(self, client: CCCClient, parent: ParentCalls) -> int | None:
+        return campaign_end(client, parent)

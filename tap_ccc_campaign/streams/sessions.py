@@ -45,7 +45,7 @@ class PredictiveDialingSessionsStream(CCCStream):
     def _sync(self) -> Iterator[dict[str, Any]]:
         settings = Settings.from_config(self.config, self.logger)
         checker = self._record_checker()
-        self._marks = marks = decode_marks(self.stream_state)
+        self._marks = marks = decode_marks(self.stream_state, f"{self.name}: marks", self.logger.warning)
         listed_now: defaultdict[int, set[int]] = defaultdict(set)
         progress = Progress(0, self.logger, limit=settings.requests_per_second)
         client = self._client(settings, progress)
