@@ -135,10 +135,11 @@ SCHEMA = th.PropertiesList(
         "max_deleted_share",
         th.NumberType(minimum=0, maximum=1),
         default=0.5,
-        description="The most campaigns one sync may mark deleted, as a share of those loaded before "
-        "(0 to 1). Above it, none is marked: the run names them and exits non-zero, since an account "
-        "that suddenly answers 'does not exist' for many campaigns is more likely misconfigured or "
-        "being migrated than emptied. Set 1 for a run after deleting many campaigns on purpose.",
+        description="The most campaigns, skill groups or agents one sync may mark deleted, as a share of "
+        "those known before it (0 to 1), per stream and app. Above it, none is marked: the run names "
+        "them and exits non-zero, since an account that suddenly answers 'does not exist' for many "
+        "items is more likely misconfigured or being migrated than emptied. Set 1 for a run after "
+        "deleting many on purpose.",
     ),
     th.Property(
         "directory_full_read_hours",
@@ -146,8 +147,9 @@ SCHEMA = th.PropertiesList(
         default=24,
         description="skill_groups and agents: how often their lists are read whole (hours; 0: every "
         "sync). In between, a sync asks only for the items modified since the newest LastModifyTimestamp "
-        "it has seen (less directory_lookback_seconds). The lists never say what was deleted: a whole "
-        "read is what finds it, and only a complete one marks anything deleted.",
+        "it has loaded (less directory_lookback_seconds, and never past this machine's clock). The lists "
+        "never say what was deleted: a whole read is what finds it, and only a complete one marks "
+        "anything deleted.",
     ),
     th.Property(
         "directory_lookback_seconds",
@@ -160,10 +162,10 @@ SCHEMA = th.PropertiesList(
     th.Property(
         "start_date",
         th.DateTimeType,
-        description="How far back predictive_dialing_calls reads call records (RFC 3339, e.g. "
-        "2026-06-01T00:00:00Z). Default: as far as DescribeTelCdr allows (its start may be at most "
-        "180 days back; the tap stays two days inside that). Calls before it are counted and named "
-        "in one log line, not loaded.",
+        description="How far back predictive_dialing_calls, auto_callout_calls and agent_status_history "
+        "read (RFC 3339, e.g. 2026-06-01T00:00:00Z). Default: as far as the API allows (180 days back; "
+        "the tap stays two days inside that). Calls before it are not loaded but kept pending in the "
+        "state: move it back and they load.",
     ),
     th.Property(
         "log_metrics",

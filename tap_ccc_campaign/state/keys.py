@@ -8,7 +8,9 @@ its worth.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TypeVar
+
+from tap_ccc_campaign.state.shapes import is_id
 
 V = TypeVar("V")
 
@@ -22,7 +24,3 @@ def by_id(part: Mapping[str, V] | None, where: str, warn: Callable[[str], None])
         else:
             warn(f"The state given: {where}[{key!r}]: is not an id; that part is dropped, the rest is kept.")
     return kept
-
-
-def is_id(key: Any) -> bool:
-    return isinstance(key, str) and key.isascii() and key.isdigit()

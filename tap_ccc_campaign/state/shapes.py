@@ -288,7 +288,8 @@ def _directory(item: Key) -> dict[str, Shape]:
     return {"apps": Map(APP, app)}
 
 
-_TASKS_DONE = {"done": Map(APP, Encoded(pairs=False)), "seen": Map(APP, Encoded(pairs=True))}
+# done: a checksum per task loaded final (an older state's id set reads as one); seen: per open task.
+_TASKS_DONE = {"done": Map(APP, Encoded(pairs=True)), "seen": Map(APP, Encoded(pairs=True))}
 
 STREAMS: dict[str, dict[str, Shape]] = {
     "predictive_dialing_campaigns": {

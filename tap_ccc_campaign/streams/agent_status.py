@@ -36,6 +36,8 @@ Window = tuple[int, str, tuple[int, int]]  # (SdkAppId, agent, (start, end))
 
 class AgentStatusHistoryStream(CCCStream):
     name = "agent_status_history"
+    record_per = "status change of an agent (free, busy on a call, rest, ...)"
+    parent = "agent"
     actions = ("DescribeStaffInfoList", "DescribeStaffStatusHistory")
     primary_keys = ("SdkAppId", "StaffUserId", "Timestamp", "Status")
     selected_by_default = False

@@ -222,6 +222,7 @@ class _TaskDetailStream(TaskSource):
 
 class AutoCalloutTasksStream(_TaskDetailStream):
     name = "auto_callout_tasks"
+    record_per = "auto-callout (IVR robot) task"
     actions = ("DescribeAutoCalloutTasks", "DescribeAutoCalloutTask")
     primary_keys = ("SdkAppId", "TaskId")
 
@@ -232,6 +233,8 @@ class AutoCalloutTasksStream(_TaskDetailStream):
 
 class AutoCalloutCalleesStream(_TaskDetailStream):
     name = "auto_callout_callees"
+    record_per = "callee of a task (its state, a session id per attempt)"
+    parent = "task"
     actions = ("DescribeAutoCalloutTasks", "DescribeAutoCalloutTask")
     primary_keys = ("SdkAppId", "TaskId", "Callee")
 
@@ -249,6 +252,8 @@ class AutoCalloutCalleesStream(_TaskDetailStream):
 
 class AutoCalloutCallsStream(TaskSource, CallRecordsStream):
     name = "auto_callout_calls"
+    record_per = "call of a task (its detail record, with `TaskId`)"
+    parent = "task"
     actions = ("DescribeAutoCalloutTasks", "DescribeAutoCalloutTask", "DescribeTelCdr")
     primary_keys = ("SdkAppId", "SessionId")
     parent_key = "TaskId"

@@ -38,6 +38,8 @@ class CCCStream(PrivateStreamHooks):
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     unit = "campaign"  # what a failure names ("campaign 2569", "task 50000001")
     actions: tuple[str, ...] = ()  # the API actions the stream calls: its CAM permissions
+    record_per = ""  # what one record is ("campaign (its settings)"): README's streams table
+    parent = "app"  # what the stream reads one by one: app, campaign, task or agent
 
     def __init__(self, tap: Tap, *, spool: Spool, failed: StreamFailures | None = None, **kwargs: Any) -> None:
         super().__init__(tap=tap, **kwargs)

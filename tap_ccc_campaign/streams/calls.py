@@ -446,6 +446,8 @@ class CallRecordsStream(CCCStream):
 
 class PredictiveDialingCallsStream(CallRecordsStream):
     name = "predictive_dialing_calls"
+    record_per = "call (its detail record)"
+    parent = "campaign"
     actions = (
         "DescribePredictiveDialingCampaigns",
         "DescribePredictiveDialingSessions",

@@ -32,6 +32,7 @@ Campaign = tuple[int, int]  # (SdkAppId, CampaignId)
 
 class PredictiveDialingCampaignsStream(CCCStream):
     name = "predictive_dialing_campaigns"
+    record_per = "campaign (its settings)"
     actions = ("DescribePredictiveDialingCampaigns", "DescribePredictiveDialingCampaign")
     primary_keys = ("SdkAppId", "CampaignId")
     STATE_EVERY = 100  # records between two STATE messages, each counted once written

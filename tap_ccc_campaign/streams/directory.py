@@ -185,6 +185,7 @@ class DirectoryStream(CCCStream):
 
 class SkillGroupsStream(DirectoryStream):
     name = "skill_groups"
+    record_per = "skill group (campaigns' and calls' `SkillGroupId`)"
     actions = ("DescribeSkillGroupInfoList",)
     primary_keys = ("SdkAppId", "SkillGroupId")
     kind = SKILL_GROUPS
@@ -192,6 +193,7 @@ class SkillGroupsStream(DirectoryStream):
 
 class AgentsStream(DirectoryStream):
     name = "agents"
+    record_per = "agent (calls' `SeatUser.UserId`/`Mail`)"
     actions = ("DescribeStaffInfoList",)
     primary_keys = ("SdkAppId", "Mail")
     kind = AGENTS

@@ -19,6 +19,7 @@ from tap_ccc_campaign.streams.base import CCCStream
 
 class PredictiveDialingCampaignProgressStream(CCCStream):
     name = "predictive_dialing_campaign_progress"
+    record_per = "campaign per sync (history)"
     actions = ("DescribePredictiveDialingCampaigns",)
     primary_keys = ("SdkAppId", "CampaignId", "ObservedAt")
     selected_by_default = False  # select it (Meltano: select) to load the history

@@ -27,6 +27,8 @@ Listed = tuple[int, int, int]  # (SdkAppId, CampaignId, the mark of its list ent
 
 class PredictiveDialingSessionsStream(CCCStream):
     name = "predictive_dialing_sessions"
+    record_per = "call session"
+    parent = "campaign"
     actions = ("DescribePredictiveDialingCampaigns", "DescribePredictiveDialingSessions")
     # A SessionId names one call: with CampaignId a column, no loader sees a table of keys alone
     # (target-duckdb 0.8 crashes merging into one).
