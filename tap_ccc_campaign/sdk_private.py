@@ -6,7 +6,7 @@ tests/test_sdk_private.py fails loudly when a singer-sdk upgrade changes any of 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
@@ -64,7 +64,7 @@ class PrivateHooks(Tap):
 class PrivateStreamHooks(Stream):
     """The streams' override of singer-sdk's record-to-message step."""
 
-    def _generate_record_messages(self, record: dict[str, Any]) -> Iterator[RecordMessage]:
+    def _generate_record_messages(self, record: dict[str, Any]) -> Generator[RecordMessage, None, None]:
         # singer-sdk walks each record twice before mapping it: to pop deselected properties, and
         # to match it to the schema (even at conformance level NONE). When the catalog selects
         # every property, the tap's checker having dropped what the schema does not know, neither

@@ -136,7 +136,7 @@ class CCCClient:
         # What Session.request would take from the environment (HTTPS_PROXY, NO_PROXY,
         # REQUESTS_CA_BUNDLE, ...): send() alone does not look, and the URL never changes.
         settings = self.session.merge_environment_settings(self.api_url, {}, None, None, None)
-        self._send_settings = {k: settings[k] for k in ("proxies", "verify", "cert")}
+        self._proxies, self._verify, self._cert = settings["proxies"], settings["verify"], settings["cert"]
 
     def describe_campaign(self, sdk_app_id: int, campaign_id: int) -> CallResult:
         return self.call(DESCRIBE_CAMPAIGN, {"SdkAppId": sdk_app_id, "CampaignId": campaign_id})
@@ -185,10 +185,11 @@ class CCCClient:
                 slot = pacer.acquire()  # a first attempt's wait in the queue is not a retry's
             else:
                 queued_at = pacer.clock()
-                slot = pacer.acquire_within(retry.max_total_wait - waited)
+                in_time = pacer.acquire_within(retry.max_total_wait - waited)
                 waited += pacer.clock() - queued_at
-                if slot is None:
+                if in_time is None:
                     raise last  # the pacer would let it go too late: the time for retries is up
+                slot = in_time
             attempts += 1
             try:
                 data, request_id = self._attempt(action, body, pacer, slot)
@@ -242,7 +243,13 @@ class CCCClient:
             )
             slot.sent()  # counted from here: the request is about to leave
             with self.session.send(
-                request, timeout=self.timeout, allow_redirects=False, stream=True, **self._send_settings
+                request,
+                timeout=self.timeout,
+                allow_redirects=False,
+                stream=True,
+                proxies=self._proxies,
+                verify=self._verify,
+                cert=self._cert,
             ) as response:
                 self.answered.set()
                 content = read_body(response, deadline)

@@ -126,7 +126,8 @@ class TC3Auth(requests.auth.AuthBase):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         timestamp = int(self.clock())
         # The Host we sign must be the Host we send; requests derives it from the URL.
-        host = urlsplit(request.url).netloc
+        url: str = request.url or ""  # prepared from a str: requests keeps it one
+        host = urlsplit(url).netloc
         body = request.body or b""
         if isinstance(body, str):
             body = body.encode("utf-8")

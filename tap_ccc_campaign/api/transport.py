@@ -61,7 +61,8 @@ def read_body(response: requests.Response, deadline: float) -> bytes:
 def _read1(raw: object) -> bytes:
     if isinstance(raw, urllib3.response.BaseHTTPResponse):
         return raw.read1(_CHUNK, decode_content=True)
-    return raw.read1(_CHUNK)  # type: ignore[attr-defined] - a replayed answer (vcrpy) holds its body as recorded
+    # A replayed answer (vcrpy) holds its body as recorded, in a plain file-like object.
+    return raw.read1(_CHUNK)  # type: ignore[attr-defined]
 
 
 def redact_url(url: str) -> str:

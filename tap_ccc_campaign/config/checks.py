@@ -6,7 +6,7 @@ import difflib
 import json
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from jsonschema import Draft7Validator, ValidationError
@@ -126,7 +126,8 @@ def _describe(error: ValidationError) -> str:
     # Never echo a secret's value back, even a malformed one.
     if path and path[0] in credentials.SECRET_SETTINGS:
         return f"{key}: must be a non-empty string"
-    value, limit = error.instance, error.validator_value
+    # jsonschema types validator_value loosely (Unset until validated): here it is the rule's value.
+    value, limit = error.instance, cast(Any, error.validator_value)
     match error.validator:
         case "type":
             names = [limit] if isinstance(limit, str) else [t for t in limit if t != "null"]

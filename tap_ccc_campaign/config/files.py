@@ -19,7 +19,7 @@ def read_config_file(path: str) -> dict[str, Any]:
         raise ConfigError(f"--config {path}: cannot be read ({type(exc).__name__})") from None
     try:
         value = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         # The position only: the text around it may be a secret.
         raise ConfigError(f"--config {path}: not valid JSON (line {exc.lineno}, column {exc.colno})") from None
     if not isinstance(value, dict):

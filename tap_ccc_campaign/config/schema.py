@@ -83,7 +83,7 @@ SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "requests_per_second",
-        th.NumberType(minimum=MIN_RATE),
+        th.NumberType(minimum=MIN_RATE),  # type: ignore[arg-type]  # singer-sdk types it int; JSON Schema allows any number
         default=API_RATE_LIMIT,
         description="Most calls sent in any one-second window, retries included; a fractional rate "
         "is kept on average with calls evenly spaced (1.5: one call every 0.67 s). Tencent allows "

@@ -34,7 +34,7 @@ class Ledger:
         self._in_flight: dict[tuple[int, int], tuple[int, bool]] = {}
 
     @staticmethod
-    def list(entry: Mapping[str, Any]) -> tuple[int, bool]:
+    def entry_mark(entry: Mapping[str, Any]) -> tuple[int, bool]:
         """A list entry's (fingerprint, not started)."""
         return fingerprint(entry), entry.get("Status") == 0
 

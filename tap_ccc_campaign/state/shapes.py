@@ -224,7 +224,8 @@ class Chunks(Shape):
     def clean(self, value: Any, ctx: Context) -> Cleaned:
         if not isinstance(value, list):
             return DROP, [Finding("", "is not a list")]
-        kept, findings = [], []
+        kept: list[Any] = []
+        findings: list[Finding] = []
         for i, inner in enumerate(value):
             good, found = self.item.clean(inner, ctx)
             findings.extend(Finding(f"[{i}]{f.where}", f.problem, f.clamped) for f in found)
@@ -289,7 +290,7 @@ def _directory(item: Key) -> dict[str, Shape]:
 
 
 # done: a checksum per task loaded final (an older state's id set reads as one); seen: per open task.
-_TASKS_DONE = {"done": Map(APP, Encoded(pairs=True)), "seen": Map(APP, Encoded(pairs=True))}
+_TASKS_DONE: dict[str, Shape] = {"done": Map(APP, Encoded(pairs=True)), "seen": Map(APP, Encoded(pairs=True))}
 
 STREAMS: dict[str, dict[str, Shape]] = {
     "predictive_dialing_campaigns": {

@@ -33,7 +33,7 @@ def parse(text: str, source: str = "--state") -> dict[str, Any]:
         return {}
     try:
         value = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise ConfigError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno})") from None
     if not isinstance(value, dict):
         raise ConfigError(

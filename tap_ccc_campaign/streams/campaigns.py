@@ -256,7 +256,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
                     last_sync["campaigns"] = progress.total
                 campaign_id = entry["CampaignId"]
                 ledger.listed[sdk_app_id].add(campaign_id)
-                listed_now = ledger.list(entry)
+                listed_now = ledger.entry_mark(entry)
                 if not cycle.full_refresh and ledger.unchanged(sdk_app_id, campaign_id, listed_now):
                     ledger.found(sdk_app_id, campaign_id, listed_now)  # the row loaded before is still right
                     last_sync["skipped_unchanged"] += 1
