@@ -39,10 +39,10 @@ class PrivateHooks(Tap):
 
     def setup_mapper(self) -> None:
         # Tap.setup_mapper registers a deselected stream with an empty schema and then refuses any
-        # stream map naming it ("Invalid key properties"): Meltano's discovery, run with the user's
-        # stream_maps and the default selection, would fail on the calls stream's PII map. The
-        # plugin's own setup_mapper (Tap's parent) is called instead, then every stream is
-        # registered with its whole schema where it is not selected.
+        # stream map naming it ("Invalid key properties"; upstream: meltano/sdk#1942): Meltano's
+        # discovery, run with the user's stream_maps and the default selection, would fail on the
+        # calls stream's PII map. The plugin's own setup_mapper (Tap's parent) is called instead,
+        # then every stream is registered with its whole schema where it is not selected.
         super(Tap, self).setup_mapper()
         catalog = copy.deepcopy(self.catalog)
         for entry in catalog.streams:
@@ -85,3 +85,25 @@ class PrivateStreamHooks(Stream):
     @cached_property
     def _takes_records_as_they_are(self) -> bool:
         return self.TYPE_CONFORMANCE_LEVEL == TypeConformanceLevel.NONE and all(self.mask.values())
+
+
+_PASSES_DELETIONS = "_ccc_passes_deletions"  # marks a stream map whose filter already lets them through
+
+
+def let_deletions_through(stream_maps: list[Any]) -> None:
+    """A deletion record holds only the keys: a __filter__ naming another field would fail on it, and a
+    filter's verdict on an item's fields says nothing about whether its row must be marked. So a
+    deletion record passes every filter; it is written to every stream the maps make (aliases too).
+    singer-sdk has no notion of a deletion record to honour (the closest upstream report of a filter
+    failing on a record without the field: meltano/sdk#1821), so each map's filter is wrapped."""
+    for stream_map in stream_maps:
+        if getattr(stream_map, _PASSES_DELETIONS, False):
+            continue  # once per map, however many syncs or streams mark deletions
+        judge = stream_map.get_filter_result
+
+        def passes(record: dict[str, Any], judge: Callable[[dict[str, Any]], bool] = judge) -> bool:
+            # A live row of the directory streams carries _sdc_deleted_at too, as null: it is judged.
+            return record.get("_sdc_deleted_at") is not None or judge(record)
+
+        stream_map.get_filter_result = passes
+        setattr(stream_map, _PASSES_DELETIONS, True)

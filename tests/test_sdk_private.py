@@ -50,3 +50,11 @@ def test_records_become_messages_in_generate_record_messages_after_popping_desel
     assert "version=self._stream_version" in body
     assert "stream_map.transform(record)" in body
     assert "_generate_record_messages(record)" in inspect.getsource(Stream._write_record_message)
+
+
+def test_a_stream_maps_filter_is_still_its_get_filter_result():
+    # sdk_private.let_deletions_through wraps it so deletion records pass every filter.
+    from singer_sdk.mapper import CustomStreamMap
+
+    assert callable(CustomStreamMap.get_filter_result)
+    assert "record" in inspect.signature(CustomStreamMap.get_filter_result).parameters

@@ -14,19 +14,19 @@ with proof:
   misconfigured than emptied).
 
 A deletion record holds the keys and ``_sdc_deleted_at`` alone, and passes every stream-map
-filter (see ``let_deletions_through``).
+filter (see ``sdk_private.let_deletions_through``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-K = TypeVar("K", bound=Hashable)
+from tap_ccc_campaign.sdk_private import let_deletions_through
 
-_PASSES_DELETIONS = "_ccc_passes_deletions"  # marks a stream map whose filter already lets them through
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -83,20 +83,3 @@ def deletion_records(stream_maps: list[Any], keys: Iterable[Mapping[str, Any]]) 
     deleted_at = datetime.now(UTC).isoformat(timespec="seconds")
     for fields in keys:
         yield {**fields, "_sdc_deleted_at": deleted_at}
-
-
-def let_deletions_through(stream_maps: list[Any]) -> None:
-    """A deletion record holds only the keys: a __filter__ naming another field would fail on it, and a
-    filter's verdict on an item's fields says nothing about whether its row must be marked. So a
-    deletion record passes every filter; it is written to every stream the maps make (aliases too)."""
-    for stream_map in stream_maps:
-        if getattr(stream_map, _PASSES_DELETIONS, False):
-            continue  # once per map, however many syncs or streams mark deletions
-        judge = stream_map.get_filter_result
-
-        def passes(record: dict[str, Any], judge: Callable[[dict[str, Any]], bool] = judge) -> bool:
-            # A live row of the directory streams carries _sdc_deleted_at too, as null: it is judged.
-            return record.get("_sdc_deleted_at") is not None or judge(record)
-
-        stream_map.get_filter_result = passes
-        setattr(stream_map, _PASSES_DELETIONS, True)
