@@ -19,10 +19,10 @@ class Disposition(enum.Enum):
 
 
 class Missing(enum.Enum):
-    """What an error answer says about whether the campaign asked for exists."""
+    """What an error answer says about whether the item asked for (campaign, task, agent) exists."""
 
-    SAYS_SO = "the answer says the campaign does not exist"
-    MAYBE = "a code that may mean a missing campaign, with a message that does not say"
+    SAYS_SO = "the answer says the item does not exist"
+    MAYBE = "a code that may mean a missing item, with a message that does not say"
     NO = "the answer is about something else"
 
 
@@ -48,9 +48,12 @@ _DENIED_PREFIXES = (
 )
 _MISSING_CAMPAIGN_PREFIXES = ("InvalidParameterValue", "ResourceNotFound")
 # The same codes answer a bad page size, a time window, an app being migrated: only a message
-# about the campaign itself is proof that it is gone (English or Chinese, as X-TC-Language picks).
+# about the item itself (a campaign, a task, an agent: staff, seat, account as the SDK's
+# InvalidParameterValue.AccountNotExist names it) is proof that it is gone (English or Chinese,
+# as X-TC-Language picks). Within one sentence: a dot ends it unless a mail or a name goes on.
 _CAMPAIGN_MISSING = re.compile(
-    r"(campaign|task|CampaignId|任务|外呼)[^.;。]{0,60}?(not exist|not found|no longer exist|been deleted|不存在|已删除|已被删除)",
+    r"(campaign|task|CampaignId|任务|外呼|staff|agent|seat|account|StaffUserId|座席|坐席|员工|账号)"
+    r"(?:[^.;。]|\.(?=\S)){0,60}?(not exist|not found|no longer exist|been deleted|不存在|已删除|已被删除)",
     re.IGNORECASE,
 )
 _OTHER_SUBJECT = re.compile(
@@ -80,8 +83,8 @@ def denied(code: str) -> bool:
 
 
 def missing(code: str, message: str) -> Missing:
-    """Whether an error answer to a read of one campaign proves the campaign is gone: never by
-    its code alone."""
+    """Whether an error answer to a read of one item (campaign, task, agent) proves the item is
+    gone: never by its code alone."""
     if not _matches(code, _MISSING_CAMPAIGN_PREFIXES) or classify(code) is not Disposition.FAIL_CAMPAIGN:
         return Missing.NO
     if _CAMPAIGN_MISSING.search(message):
