@@ -63,18 +63,18 @@ class AgentStatusHistoryStream(CCCStream):
         failures = Failures(self.unit)  # windows not read: read again at the next sync
         refused = Failures(self.unit)  # status changes the schema refuses: never asked for again
         unlisted = Failures("SdkAppId")  # apps whose agent list could not be read
-        denied: list[bool] = []  # an app's agent list the key may not read
+        denied = False  # an app's agent list the key may not read: the stream names the permission
         stale: list[str] = []  # agents whose bookmark is older than the API can reach
         agents_seen = emitted = checkpointed = 0
 
         def jobs() -> Iterator[Window]:
-            nonlocal agents_seen
+            nonlocal agents_seen, denied
             for sdk_app_id in settings.sdk_app_ids:
                 try:
                     agents = self._read_whole(client, AGENTS, sdk_app_id).items
                 except (APIError, TransportError) as exc:
                     # One app's failing list is that app's: the other apps' histories are still read.
-                    self._app_failed(settings, client, sdk_app_id, exc, unlisted, denied)
+                    denied = self._app_failed(settings, client, sdk_app_id, exc, unlisted) or denied
                     continue
                 kept = bookmarks.setdefault(str(sdk_app_id), {})
                 agents_seen += len(agents)
@@ -149,18 +149,16 @@ class AgentStatusHistoryStream(CCCStream):
         sdk_app_id: int,
         error: APIError | TransportError,
         unlisted: Failures,
-        denied: list[bool],
-    ) -> None:
+    ) -> bool:
         """The app's agent list failed: what stops the run is raised; otherwise the app is named at
-        the end and its agents' bookmarks stay where they are."""
+        the end (its agents' bookmarks stay where they are). Whether the key may not read it."""
         told = list_failed(settings, client, f"listing the agents of SdkAppId {sdk_app_id}", error)
         if not isinstance(told, SyncFailedError):
             raise told from None
-        if isinstance(told, PermissionDeniedError):
-            denied.append(True)
         cause = error.code if isinstance(error, APIError) else transport_cause(error)
         unlisted.add(str(sdk_app_id), cause, str(told))
         self.logger.error("%s", told)
+        return isinstance(told, PermissionDeniedError)
 
     def _refused(self, agent: str, event: dict[str, Any], problems: list[Violation], refused: Failures) -> None:
         detail = f"agent {agent} at {event.get('Timestamp')}: {', '.join(map(str, problems))}"
