@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+
+
+def one_line(message: str) -> str:
+    """``message`` folded onto one line: a Tencent message may run over several (CAM names the
+    operation and the resource on two), and a run's last line must still name every failure."""
+    return _LINE_BREAK.sub(" ", message).strip()
+
 
 class TapError(Exception):
     """Base of every error the tap reports to a person as one line."""

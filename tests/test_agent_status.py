@@ -3,6 +3,7 @@ from each agent's bookmark; the cost is agents x windows; a failed window is rea
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import Counter
@@ -27,6 +28,8 @@ def run(emulator, state=None, sink=None, **settings):
     # The emulator enforces no limit here: the tap's pacing would only make the test slow.
     config = tap_config(emulator, requests_per_second=1000, **settings)
     del config["campaign_ids"]
+    if "sdk_app_ids" in settings:
+        del config["sdk_app_id"]
     before = len(emulator.requests_log())
     messages: list[dict] = [] if sink is None else sink
     sync_in_process(config, state=state, sink=messages, streams=[STREAM])
@@ -120,3 +123,92 @@ def test_it_checkpoints_as_it_goes_and_a_resumed_run_reads_only_the_rest(app, mo
         app.store, cdr_windows.oldest(int(real)), int(real) - SETTLE
     )
     assert len(set(done) & set(loaded(again))) < len(done)  # what the checkpoint holds is not read again
+
+
+def bookmark(state, sdk_app_id: int, agent: str) -> int:
+    return state["bookmarks"][STREAM]["agents"][str(sdk_app_id)][agent]
+
+
+@pytest.fixture
+def frozen(monkeypatch) -> int:
+    """The moment the syncs read up to, fixed: what the emulator holds before it can be computed."""
+    now = int(time.time())
+    monkeypatch.setattr(agent_status, "clock", lambda: now)
+    return now
+
+
+RECENT = 20 * 86400  # start_date this far back: three windows per agent, enough for one bad event
+
+
+def recent(now: int) -> str:
+    return datetime.fromtimestamp(now - RECENT, UTC).isoformat()
+
+
+def with_null_status(store, now: int) -> tuple:
+    """Spoil one status change in the middle of an agent's history: its Status answered null."""
+    changes = served(store, now - RECENT, now - SETTLE)
+    agent, timestamp, *_ = bad = changes[len(changes) // 2]
+    store.null_status.add((agent, timestamp))
+    return bad, [c for c in changes if c != bad]
+
+
+def test_a_status_change_the_schema_refuses_holds_back_none_beside_it_and_the_bookmark_moves(start_emulator, frozen):
+    store = CampaignStore(count=25, callees=12, history_days=60, seed=6)
+    bad, valid = with_null_status(store, frozen)
+    emulator = start_emulator(store=store, rate_limit=None)
+    sink: list[dict] = []
+    with pytest.raises(SyncFailedError):
+        run(emulator, sink=sink, start_date=recent(frozen))
+    assert loaded([m["record"] for m in sink if m["type"] == "RECORD"]) == valid
+    state = [m["value"] for m in sink if m["type"] == "STATE"][-1]
+    assert bookmark(state, store.sdk_app_id, bad[0]) == frozen - SETTLE
+
+
+def test_a_refused_status_change_is_named_with_its_field_at_the_end(start_emulator, frozen):
+    store = CampaignStore(count=25, callees=12, history_days=60, seed=6)
+    (agent, timestamp, *_), _ = with_null_status(store, frozen)
+    emulator = start_emulator(store=store, rate_limit=None)
+    with pytest.raises(SyncFailedError) as failed:
+        run(emulator, start_date=recent(frozen))
+    summary = str(failed.value)
+    assert summary.startswith(f"{STREAM}: 1 of ")
+    assert f"agent {agent} at {timestamp}: Status: None is not of type 'string'" in summary
+    assert "a past status change does not change: reading it again cannot help" in summary
+
+
+def test_one_apps_failing_agent_list_keeps_to_that_app_and_is_named(start_emulator, frozen):
+    apps = [CampaignStore(sdk_app_id=1400000000 + n, count=25, callees=12, history_days=60, seed=6) for n in range(2)]
+    failing, other = apps
+    emulator = start_emulator(
+        stores=apps,
+        rate_limit=None,
+        faults=FaultPlan(app_actions={(failing.sdk_app_id, "DescribeStaffInfoList"): "dberror"}),
+    )
+    sink: list[dict] = []
+    with pytest.raises(SyncFailedError) as failed:
+        run(emulator, sink=sink, sdk_app_ids=[a.sdk_app_id for a in apps], max_attempts=1, start_date=recent(frozen))
+    records = [m["record"] for m in sink if m["type"] == "RECORD"]
+    assert {r["SdkAppId"] for r in records} == {other.sdk_app_id}
+    assert loaded(records) == served(other, frozen - RECENT, frozen - SETTLE)
+    assert f"InternalError.DBError x1 (SdkAppId {failing.sdk_app_id})" in str(failed.value)
+
+
+def test_an_agent_deleted_after_the_agent_list_is_skipped_with_a_warning_not_a_failure(
+    app, frozen, monkeypatch, caplog
+):
+    directory = app.store.directory
+    changes = served(app.store, frozen - RECENT, frozen - SETTLE)
+    leaving = changes[0][0]
+    listed = directory.agents
+
+    def listed_then_deleted(modified_since=None):
+        found = listed(modified_since)
+        if leaving in directory.agent_mails():
+            directory.delete_agent(leaving)  # gone before its history is asked for
+        return found
+
+    monkeypatch.setattr(directory, "agents", listed_then_deleted)
+    with caplog.at_level(logging.WARNING):
+        records, _, _ = run(app, start_date=recent(frozen))
+    assert loaded(records) == [c for c in changes if c[0] != leaving]
+    assert f"Agent {leaving} no longer exists" in caplog.text

@@ -79,3 +79,23 @@ def test_transport_errors_are_retryable_and_fatal_codes_are_not():
 )
 def test_only_an_answer_about_the_campaign_itself_says_it_is_gone(code, message, says):
     assert missing(code, message) is says
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "says"),
+    [
+        ("InvalidParameterValue.AccountNotExist", "Staff a@example.com does not exist.", Missing.SAYS_SO),
+        ("InvalidParameterValue", "StaffUserId a@example.com not found", Missing.SAYS_SO),
+        ("InvalidParameterValue.AccountNotExist", "账号不存在。", Missing.SAYS_SO),
+        ("InvalidParameterValue", "座席不存在", Missing.SAYS_SO),
+        ("InvalidParameterValue", "The skill group of staff a@example.com does not exist.", Missing.NO),
+        ("InvalidParameterValue", "Campaign 12 does not exist.", Missing.MAYBE),  # not proof: the agent stays
+    ],
+)
+def test_only_an_answer_about_the_agent_itself_says_the_agent_is_gone(code, message, says):
+    assert missing(code, message, "agent") is says
+
+
+@pytest.mark.parametrize("message", ["Staff a@example.com does not exist.", "账号不存在。", "The agent was deleted."])
+def test_an_answer_about_a_missing_agent_never_says_a_campaign_is_gone(message):
+    assert missing("InvalidParameterValue", message) is not Missing.SAYS_SO

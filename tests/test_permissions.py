@@ -3,6 +3,7 @@ missing for one stream's action ends that stream only; README's CAM policy is ea
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from ccc_emulator.faults import FaultPlan
 
 from tap_ccc_campaign.errors import SyncFailedError
 from tap_ccc_campaign.tap import TapCCCCampaign
-from tests.helpers import run_tap, sync_in_process, tap_config
+from tests.helpers import catalog_selecting, run_tap, sync_in_process, tap_config
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -90,3 +91,25 @@ def test_a_test_run_names_a_field_whose_type_differs_from_the_schema(start_emula
     failed = [line for line in run.stderr.splitlines() if line.startswith("  predictive_dialing_calls: FAILED")]
     assert failed
     assert "SeatUser.Role" in failed[0]
+
+
+def test_messages_over_two_lines_leave_the_last_line_naming_every_stream_that_failed(start_emulator, tmp_path):
+    # CAM's refusal names the operation and the resource on two lines, for both streams.
+    emulator = start_emulator(
+        store=CampaignStore(count=10, history_days=60),
+        rate_limit=None,
+        faults=FaultPlan(actions={"DescribeSkillGroupInfoList": "denied", "DescribeStaffStatusHistory": "denied"}),
+    )
+    config = config_of(emulator)
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps(catalog_selecting(config, ["skill_groups", "agents", "agent_status_history"])))
+    run = run_tap(config, tmp_path, "--catalog", str(catalog))
+    assert run.returncode == 1
+    last = run.stderr.rstrip().splitlines()[-1]
+    head = "tap-ccc-campaign: error: 2 streams ended with failures: "
+    assert last.startswith(head)
+    assert sorted(part.split(": ", 1)[0] for part in last.removeprefix(head).split(" | ")) == [
+        "agent_status_history",
+        "skill_groups",
+    ]
+    assert last.count("has no permission") == 2  # each message's second line, on the last line

@@ -191,6 +191,8 @@ def describe_staff_status_history(world: World, params: Params, now: float) -> d
     agent = params.get("StaffUserId")
     if not isinstance(agent, str) or not agent:
         raise ApiError("MissingParameter", "The request is missing a required parameter `StaffUserId`.")
+    if agent not in store.directory.agent_mails():  # never created, or deleted since it was listed
+        raise ApiError("InvalidParameterValue.AccountNotExist", f"Staff {agent} does not exist.")
     start, end = _integer(params, "StartTimestamp"), _integer(params, "EndTimestamp")
     assert start is not None
     assert end is not None

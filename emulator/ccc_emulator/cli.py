@@ -23,6 +23,13 @@ def _pair(text: str) -> tuple[str, str]:
     return key, value
 
 
+def _app_action(text: str) -> tuple[int, str]:
+    app, sep, action = text.partition(":")
+    if not sep or not app.isdigit() or not action:
+        raise SystemExit(f"ccc-emulator: --fault-app-action: expected SDKAPPID:ACTION=KIND, got {text!r}")
+    return int(app), action
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="ccc-emulator",
@@ -92,6 +99,14 @@ def parser() -> argparse.ArgumentParser:
         help="inject KIND on every attempt of this action (e.g. DescribeTelCdr=notjson)",
     )
     p.add_argument(
+        "--fault-app-action",
+        type=_pair,
+        action="append",
+        default=[],
+        metavar="SDKAPPID:ACTION=KIND",
+        help="inject KIND on every attempt of this action for this SdkAppId only (e.g. 1400000001:DescribeStaffInfoList=dberror)",
+    )
+    p.add_argument(
         "--encoding",
         choices=["gzip", "deflate", "none"],
         default="gzip",
@@ -117,6 +132,7 @@ def build(args: argparse.Namespace) -> Emulator:
         max_consecutive=args.max_consecutive_faults,
         persistent={int(cid): kind for cid, kind in args.fault_campaign},
         actions=dict(args.fault_action),
+        app_actions={_app_action(target): kind for target, kind in args.fault_app_action},
         extra_field=args.extra_field,
         slow_seconds=args.slow_seconds,
     )

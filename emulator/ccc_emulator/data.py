@@ -84,6 +84,9 @@ class CampaignStore:
         # sessions listed under a second campaign too (campaign -> extra session ids).
         self.hidden: set[str] = set()
         self.also_listed: dict[int, list[str]] = {}
+        # (agent mail, Timestamp) of status changes answered with Status null, where the SDK
+        # declares a str: what a real account may send for a change it cannot name.
+        self.null_status: set[tuple[str, int]] = set()
         self._shuffled: tuple[tuple[int, int], list[int]] | None = None  # until the ids change
         self._step = max(1, id_step)
         gaps = random.Random(f"{seed}:ids:{sdk_app_id}")
@@ -137,7 +140,10 @@ class CampaignStore:
             every_call = (self.call(s) for cid in self._ids for s in self.sessions(cid))
             numbers = {a["Mail"]: a["StaffNumber"] for a in self.directory.agents()}
             self._history = status.build((c for c in every_call if c), self.seed, lambda m: numbers.get(m, ""))
-        return self._history.get(mail, [])
+        events = self._history.get(mail, [])
+        if not self.null_status:
+            return events
+        return [{**e, "Status": None} if (mail, e["Timestamp"]) in self.null_status else e for e in events]
 
     @property
     def directory(self) -> Directory:

@@ -3,7 +3,7 @@
 A transient fault hits an attempt with the configured probability, decided by
 hashing (seed, action, key, attempt), and never more than ``max_consecutive``
 attempts in a row for one key: a client that retries enough always succeeds.
-Persistent faults hit every attempt for a chosen campaign.
+Persistent faults hit every attempt for a chosen campaign, an action, or an action of one app.
 """
 
 from __future__ import annotations
@@ -43,21 +43,28 @@ class FaultPlan:
     max_consecutive: int = 2
     persistent: Mapping[int, str] = field(default_factory=dict)  # CampaignId -> kind, every attempt
     actions: Mapping[str, str] = field(default_factory=dict)  # action -> kind, every attempt of it
+    # (SdkAppId, action) -> kind, every attempt of that action for that app only (the other apps answer)
+    app_actions: Mapping[tuple[int, str], str] = field(default_factory=dict)
     action_attempts: int | None = None  # the actions' faults hit only the first N attempts of each request
     extra_field: bool = False  # answers carry a field the tap's schema does not know
     slow_seconds: float = 5.0
 
     def __post_init__(self) -> None:
-        unknown = (set(self.rates) | set(self.persistent.values()) | set(self.actions.values())) - set(KINDS)
+        asked = set(self.rates) | set(self.persistent.values()) | set(self.actions.values())
+        unknown = (asked | set(self.app_actions.values())) - set(KINDS)
         if unknown:
             raise ValueError(f"unknown fault kind(s): {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}")
         if sum(self.rates.values()) > 1:
             raise ValueError("fault rates add up to more than 1")
 
-    def pick(self, action: str, key: object, attempt: int, campaign_id: int | None) -> str | None:
+    def pick(
+        self, action: str, key: object, attempt: int, campaign_id: int | None, sdk_app_id: int | None = None
+    ) -> str | None:
         """The fault for this attempt (1-based) at this key, or None."""
         if action in self.actions and (self.action_attempts is None or attempt <= self.action_attempts):
             return self.actions[action]
+        if (sdk_app_id, action) in self.app_actions:
+            return self.app_actions[(sdk_app_id, action)]
         if campaign_id is not None and campaign_id in self.persistent:
             return self.persistent[campaign_id]
         if attempt > self.max_consecutive or not self.rates:

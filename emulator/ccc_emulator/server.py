@@ -210,11 +210,11 @@ class Emulator:
             fault = self._fault(action, params, body)
             if fault == "dberror":
                 raise ApiError("InternalError.DBError", "Internal database access failure.")
-            if fault == "denied":  # as CAM answers a sub-user whose policy lacks the action
+            if fault == "denied":  # as CAM answers a sub-user whose policy lacks the action: over two lines
                 raise ApiError(
                     "AuthFailure.UnauthorizedOperation",
-                    f"you are not authorized to perform operation (ccc:{action}) on resource "
-                    f"(qcs::ccc::uin/100000000001:sdkappid/{params.get('SdkAppId')}), no permission",
+                    f"you are not authorized to perform operation (ccc:{action})\n"
+                    f"resource (qcs::ccc::uin/100000000001:sdkappid/{params.get('SdkAppId')}) has no permission",
                 )
             if fault == "ratelimit":
                 raise ApiError(
@@ -273,7 +273,8 @@ class Emulator:
         with self._lock:
             self._attempts[(action, key)] += 1
             attempt = self._attempts[(action, key)]
-        fault = self.faults.pick(action, key, attempt, campaign_id)
+        app = params.get("SdkAppId") if isinstance(params.get("SdkAppId"), int) else None
+        fault = self.faults.pick(action, key, attempt, campaign_id, app)
         if fault:
             with self._lock:
                 self.counters.faults[fault] += 1

@@ -19,10 +19,10 @@ class Disposition(enum.Enum):
 
 
 class Missing(enum.Enum):
-    """What an error answer says about whether the campaign asked for exists."""
+    """What an error answer says about whether the item asked for (campaign, task, agent) exists."""
 
-    SAYS_SO = "the answer says the campaign does not exist"
-    MAYBE = "a code that may mean a missing campaign, with a message that does not say"
+    SAYS_SO = "the answer says the item does not exist"
+    MAYBE = "a code that may mean a missing item, with a message that does not say"
     NO = "the answer is about something else"
 
 
@@ -48,21 +48,25 @@ _DENIED_PREFIXES = (
 )
 _MISSING_CAMPAIGN_PREFIXES = ("InvalidParameterValue", "ResourceNotFound")
 # The same codes answer a bad page size, a time window, an app being migrated, and a campaign whose
-# skill group or IVR is gone: only a message whose subject is the campaign (or task) itself, followed
-# by no more than its id, is proof that it is gone (English or Chinese, as X-TC-Language picks).
+# skill group or IVR is gone: only a message whose subject is the item read itself (a campaign, a
+# task, an agent), followed by no more than its id, is proof that it is gone (English or Chinese,
+# as X-TC-Language picks).
 _GONE = (
     r"(?:does not exist|do not exist|doesn't exist|not exists?|(?:is|was) not found|not found"
     r"|no longer exists?|(?:has|have) been deleted|(?:is|was) deleted|不存在|已删除|已被删除)"
 )
-_ITSELF = (
+_CAMPAIGN = (
     r"(?:(?<![\w'’])(?:predictive[ -]?dialing |auto[ -]?callout |outbound )?(?:campaign|task)(?:[ _-]?id)?"
     r"|(?:外呼|预测外呼|自动外呼)?(?:任务|活动)(?:\s*ID)?)"
 )
-# The subject, then only its id (quoted, bracketed, after "id", ":" or "#"), then the verb.
-_CAMPAIGN_MISSING = re.compile(
-    _ITSELF + r"[\s\[\](){}\"'`#:=]*(?:(?:with )?id\b[\s:=#]*)?\d*[\s\[\](){}\"'`]*" + _GONE,
-    re.IGNORECASE,
-)
+# An agent, as the SDK's InvalidParameterValue.AccountNotExist ("账号不存在") and the console name one.
+_AGENT = r"(?:(?<![\w'’])(?:staff|agent|seat|account)(?:[ _-]?(?:user)?[ _-]?id)?|座席|坐席|员工|账号)"
+# Then only its id (a number or an e-mail; quoted, bracketed, after "id", ":" or "#"), then the verb.
+_ITS_ID = r"[\s\[\](){}\"'`#:=]*(?:(?:with )?id\b[\s:=#]*)?(?:\d+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)?[\s\[\](){}\"'`]*"
+_SAYS_GONE = {
+    subject: re.compile(pattern + _ITS_ID + _GONE, re.IGNORECASE)
+    for subject, pattern in (("campaign", _CAMPAIGN), ("task", _CAMPAIGN), ("agent", _AGENT))
+}
 # "SkillGroupId 3 of campaign 12 does not exist": after a preposition, the campaign is not the subject.
 _AFTER_PREPOSITION = re.compile(
     r"\b(?:of|for|in|from|on|by|under|with|to)\s+(?:the\s+|this\s+|its\s+)?$", re.IGNORECASE
@@ -94,13 +98,14 @@ def denied(code: str) -> bool:
     return _matches(code, _DENIED_PREFIXES)
 
 
-def missing(code: str, message: str) -> Missing:
-    """Whether an error answer to a read of one campaign (or task) proves it is gone: never by its
-    code alone, and never by a message that says something else is gone ("CampaignId 12: its
-    SkillGroupId 3 does not exist", "the campaign's skill group does not exist")."""
+def missing(code: str, message: str, subject: str = "campaign") -> Missing:
+    """Whether an error answer to a read of one item (``subject``: campaign, task or agent) proves it
+    is gone: never by its code alone, and never by a message that says something else is gone
+    ("CampaignId 12: its SkillGroupId 3 does not exist", "the campaign's skill group does not exist")."""
     if not _matches(code, _MISSING_CAMPAIGN_PREFIXES) or classify(code) is not Disposition.FAIL_CAMPAIGN:
         return Missing.NO
-    if any(not _AFTER_PREPOSITION.search(message[: m.start()]) for m in _CAMPAIGN_MISSING.finditer(message)):
+    said = _SAYS_GONE[subject].finditer(message)
+    if any(not _AFTER_PREPOSITION.search(message[: m.start()]) for m in said):
         return Missing.SAYS_SO
     if _OTHER_SUBJECT.search(message):
         return Missing.NO
@@ -135,7 +140,12 @@ class APIError(TapError):
 
     @property
     def missing(self) -> Missing:
+        """What the answer says about the campaign read."""
         return missing(self.code, self.message)
+
+    def missing_for(self, subject: str) -> Missing:
+        """What the answer says about the item read: a campaign, a task or an agent."""
+        return missing(self.code, self.message, subject)
 
 
 def is_retryable(exc: BaseException) -> bool:

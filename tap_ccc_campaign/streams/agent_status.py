@@ -7,7 +7,10 @@ stream when it reads whole in the same run), the tap reads from
 where the last sync stopped (its bookmark) up to a few minutes ago (changes are read once they
 have settled), in 7-day windows: a first sync costs agents x ceil(days / 7) windows (start_date,
 or the 178 days the action can reach), each later one about one window per agent. A window that
-fails leaves the agent's bookmark before it: read again at the next sync.
+fails leaves the agent's bookmark before it: read again at the next sync. A status change the
+schema refuses is refused alone (named at the end): the changes beside it are loaded and the
+bookmark moves on, as a past change never changes. An app whose agent list fails is named at the
+end; the other apps are read. An agent deleted since the list was read is skipped with a warning.
 """
 
 from __future__ import annotations
@@ -17,19 +20,26 @@ from collections.abc import Iterator
 from typing import Any
 
 from tap_ccc_campaign.api import windows as cdr_windows
+from tap_ccc_campaign.api.client import CCCClient
 from tap_ccc_campaign.api.errors import APIError, TransportError
 from tap_ccc_campaign.api.paged_list import AGENTS
 from tap_ccc_campaign.api.status_history import read_window, windows
 from tap_ccc_campaign.config.settings import Settings
-from tap_ccc_campaign.errors import SyncFailedError, TapError
+from tap_ccc_campaign.errors import PermissionDeniedError, SyncFailedError, TapError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
-from tap_ccc_campaign.streams.base import CCCStream, list_failed
+from tap_ccc_campaign.streams.base import CCCStream, list_failed, transport_cause
+from tap_ccc_campaign.validation import Violation
 
 clock = time.time  # the moment a sync reads up to (a test sets it)
 SETTLE = 300  # seconds: a status change is read once it is this old (visible everywhere by then)
 STATE_EVERY = 5000  # records between two STATE messages
+# A refused change is not asked for again: the history of the past is what it is.
+REFUSED = (
+    "status change(s) were refused by the schema and not loaded "
+    "(a past status change does not change: reading it again cannot help)"
+)
 
 Window = tuple[int, str, tuple[int, int]]  # (SdkAppId, agent, (start, end))
 
@@ -52,17 +62,24 @@ class AgentStatusHistoryStream(CCCStream):
         oldest = cdr_windows.oldest(now, settings.start_date)
         progress = Progress(0, self.logger, limit=settings.requests_per_second, unit="agent windows")
         client = self._client(settings, progress)
-        failures = Failures(self.unit)
+        failures = Failures(self.unit)  # windows not read: read again at the next sync
+        refused = Failures(self.unit)  # status changes the schema refuses: never asked for again
+        unlisted = Failures("SdkAppId")  # apps whose agent list could not be read
+        denied = False  # an app's agent list the key may not read: the stream names the permission
         stale: list[str] = []  # agents whose bookmark is older than the API can reach
-        emitted = checkpointed = 0
+        agents_seen = emitted = checkpointed = 0
 
         def jobs() -> Iterator[Window]:
+            nonlocal agents_seen, denied
             for sdk_app_id in settings.sdk_app_ids:
                 try:
                     agents = self._read_whole(client, AGENTS, sdk_app_id).items
                 except (APIError, TransportError) as exc:
-                    raise list_failed(settings, client, f"listing the agents of SdkAppId {sdk_app_id}", exc) from None
+                    # One app's failing list is that app's: the other apps' histories are still read.
+                    denied = self._app_failed(settings, client, sdk_app_id, exc, unlisted) or denied
+                    continue
                 kept = bookmarks.setdefault(str(sdk_app_id), {})
+                agents_seen += len(agents)
                 for agent in agents:
                     start = kept.get(agent) if isinstance(kept.get(agent), int) else None
                     if start is not None and start < oldest and settings.start_date is None:
@@ -78,30 +95,31 @@ class AgentStatusHistoryStream(CCCStream):
             workers=settings.workers,
             window=settings.workers * 2,
         )
-        failed: set[tuple[int, str]] = set()
+        # Agents whose later windows are not read this run: one failed (its bookmark stays before
+        # it, read again next sync), or the agent is gone since it was listed.
+        stopped: set[tuple[int, str]] = set()
         try:
             for (sdk_app_id, agent, chunk), future in pool.map(jobs()):
                 progress.advance()
-                if (sdk_app_id, agent) in failed:
-                    continue  # its bookmark stays before the failed window: read again next sync
+                if (sdk_app_id, agent) in stopped:
+                    continue
                 error = future.exception()
                 if error is not None:
                     if not isinstance(error, TapError):
                         raise error
-                    failed.add((sdk_app_id, agent))
-                    self._campaign_failed(agent, error, failures, f"reading its status history from {chunk[0]}")
+                    stopped.add((sdk_app_id, agent))
+                    doing = f"reading its status history from {chunk[0]}"
+                    self._campaign_failed(agent, error, failures, doing, gone_if_said=True)
                     continue
                 for event in future.result():
                     record, problems = checker.checked({"SdkAppId": sdk_app_id, "StaffUserId": agent, **event})
-                    if problems:
-                        failed.add((sdk_app_id, agent))
-                        failures.add(agent, "invalid fields", f"agent {agent}: {', '.join(map(str, problems))}")
-                        break
+                    if problems:  # refused alone: the changes beside it are loaded, the bookmark moves on
+                        self._refused(agent, event, problems, refused)
+                        continue
                     checker.note_undocumented(record)
                     yield record
                     emitted += 1
-                if (sdk_app_id, agent) not in failed:
-                    bookmarks[str(sdk_app_id)][agent] = chunk[1]
+                bookmarks[str(sdk_app_id)][agent] = chunk[1]
                 if emitted - checkpointed >= STATE_EVERY:
                     checkpointed = emitted
                     self._checkpoint()
@@ -118,5 +136,38 @@ class AgentStatusHistoryStream(CCCStream):
                 ", ".join(stale[:10]),
             )
         self.logger.info("Done: %d status change(s) emitted; %s", emitted, progress.line())
-        if failures:
-            raise SyncFailedError(failures.summary(progress.total, "agent(s) status histories were not all read"))
+        summaries = [
+            *([unlisted.summary(len(settings.sdk_app_ids), "agent list(s) were not read")] if unlisted else []),
+            *([failures.summary(agents_seen, "agent(s) status histories were not all read")] if failures else []),
+            *([refused.summary(emitted + refused.count, REFUSED)] if refused else []),
+        ]
+        if summaries:
+            raise (PermissionDeniedError if denied else SyncFailedError)("; ".join(summaries))
+
+    def _app_failed(
+        self,
+        settings: Settings,
+        client: CCCClient,
+        sdk_app_id: int,
+        error: APIError | TransportError,
+        unlisted: Failures,
+    ) -> bool:
+        """The app's agent list failed: what stops the run is raised; otherwise the app is named at
+        the end (its agents' bookmarks stay where they are). Whether the key may not read it."""
+        told = list_failed(settings, client, f"listing the agents of SdkAppId {sdk_app_id}", error)
+        if not isinstance(told, SyncFailedError):
+            raise told from None
+        cause = error.code if isinstance(error, APIError) else transport_cause(error)
+        unlisted.add(str(sdk_app_id), cause, str(told))
+        self.logger.error("%s", told)
+        return isinstance(told, PermissionDeniedError)
+
+    def _refused(self, agent: str, event: dict[str, Any], problems: list[Violation], refused: Failures) -> None:
+        detail = f"agent {agent} at {event.get('Timestamp')}: {', '.join(map(str, problems))}"
+        refused.add(agent, "invalid fields", detail)
+        self.logger.warning(
+            "Status change of %s refused by the schema, not loaded: %s; a past status change does not change: "
+            "reading it again cannot help, so the agent's bookmark moves on past it",
+            agent,
+            detail,
+        )

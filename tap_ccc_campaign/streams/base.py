@@ -21,7 +21,7 @@ from tap_ccc_campaign.api.paged_list import PagedList, Read, read_list
 from tap_ccc_campaign.api.session_list import read_sessions
 from tap_ccc_campaign.api.transport import redact_url
 from tap_ccc_campaign.config.settings import Settings
-from tap_ccc_campaign.errors import FatalRunError, PermissionDeniedError, SyncFailedError, TapError
+from tap_ccc_campaign.errors import FatalRunError, PermissionDeniedError, SyncFailedError, TapError, one_line
 from tap_ccc_campaign.run.failures import Failures, StreamFailures
 from tap_ccc_campaign.run.output import Writer
 from tap_ccc_campaign.run.progress_log import Progress
@@ -71,7 +71,7 @@ class CCCStream(PrivateStreamHooks):
             # actions: named at the end of the run, while the streams after this one still run.
             with contextlib.suppress(TapError, OSError, ValueError):
                 self._checkpoint()
-            message = str(exc)
+            message = one_line(str(exc))
             if isinstance(exc, PermissionDeniedError):
                 needed = ", ".join(f"ccc:{action}" for action in self.actions)
                 message += f"; the key's CAM policy must allow {needed}"
@@ -194,7 +194,7 @@ class CCCStream(PrivateStreamHooks):
         raised, the rest counted. With ``gone_if_said``, an answer that says the campaign does not
         exist (gone since it was listed) skips it with a warning; a code alone never does."""
         label = str(campaign_id)
-        if gone_if_said and isinstance(error, APIError) and error.missing is Missing.SAYS_SO:
+        if gone_if_said and isinstance(error, APIError) and error.missing_for(self.unit) is Missing.SAYS_SO:
             self.logger.warning("%s %s no longer exists: skipped %s (%s)", self.unit.capitalize(), label, doing, error)
             return
         if isinstance(error, APIError) and denied(error.code):
