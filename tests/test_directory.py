@@ -118,7 +118,7 @@ def test_a_list_that_stays_incomplete_marks_nothing_deleted(start_emulator):
     emulator = start_emulator(
         store=CampaignStore(count=150),
         rate_limit=None,
-        faults=FaultPlan(actions={ACTIONS["skill_groups"]: "repeatpage"}),
+        faults=FaultPlan(actions={ACTIONS["skill_groups"]: "overcount"}),
     )
     _, state, _ = run(emulator)
     gone = emulator.store.directory.skill_groups()[0]["SkillGroupId"]

@@ -84,6 +84,9 @@ class CampaignStore:
         # sessions listed under a second campaign too (campaign -> extra session ids).
         self.hidden: set[str] = set()
         self.also_listed: dict[int, list[str]] = {}
+        # Sessions DescribePredictiveDialingSessions counts in TotalCount but leaves out of its pages
+        # (an index behind its count): they appear once taken out of this set.
+        self.unlisted: set[str] = set()
         self._shuffled: tuple[tuple[int, int], list[int]] | None = None  # until the ids change
         self._step = max(1, id_step)
         gaps = random.Random(f"{seed}:ids:{sdk_app_id}")

@@ -18,6 +18,7 @@ from typing import Any
 
 from tap_ccc_campaign.api import windows as cdr_windows
 from tap_ccc_campaign.api.errors import APIError, TransportError
+from tap_ccc_campaign.api.lists import CursorRead
 from tap_ccc_campaign.api.paged_list import AGENTS
 from tap_ccc_campaign.api.status_history import read_window, windows
 from tap_ccc_campaign.config.settings import Settings
@@ -71,7 +72,7 @@ class AgentStatusHistoryStream(CCCStream):
                     for chunk in chunks:
                         yield sdk_app_id, agent, chunk
 
-        pool: OrderedPool[Window, list[dict[str, Any]]] = OrderedPool(
+        pool: OrderedPool[Window, CursorRead] = OrderedPool(
             lambda job: read_window(client, job[0], job[1], job[2]),
             workers=settings.workers,
             window=settings.workers * 2,
@@ -89,7 +90,11 @@ class AgentStatusHistoryStream(CCCStream):
                     failed.add((sdk_app_id, agent))
                     self._campaign_failed(agent, error, failures, f"reading its status history from {chunk[0]}")
                     continue
-                for event in future.result():
+                read = future.result()
+                if not read.complete:  # what it read is loaded; its bookmark stays before the window
+                    failed.add((sdk_app_id, agent))
+                    failures.add(agent, "incomplete history", f"agent {agent}: window from {chunk[0]}: {read.why}")
+                for event in read.items:
                     record, problems = checker.checked({"SdkAppId": sdk_app_id, "StaffUserId": agent, **event})
                     if problems:
                         failed.add((sdk_app_id, agent))
