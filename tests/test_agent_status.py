@@ -14,7 +14,7 @@ from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
 
 from tap_ccc_campaign.api import windows as cdr_windows
-from tap_ccc_campaign.api.status_history import SPAN
+from tap_ccc_campaign.api.status_history import PAGE_SIZE, SPAN, windows
 from tap_ccc_campaign.errors import SyncFailedError
 from tap_ccc_campaign.streams import agent_status
 from tap_ccc_campaign.streams.agent_status import SETTLE
@@ -48,6 +48,17 @@ def served(store, since: int, until: int) -> list[tuple]:
     )
 
 
+def pages(store, since: int, until: int, agents=None) -> int:
+    """What reading the agents' windows of [since, until) costs: each window's pages, then the empty
+    page that ends it (a short page does not); an empty window is one page."""
+    count = 0
+    for mail in store.directory.agent_mails() if agents is None else agents:
+        for start, end in windows(since, until):
+            held = sum(1 for e in store.status_history(mail) if start <= e["Timestamp"] <= end)
+            count += math.ceil(held / PAGE_SIZE) + 1
+    return count
+
+
 def loaded(records) -> list[tuple]:
     return sorted((r["StaffUserId"], r["Timestamp"], r["Status"], r["SessionId"]) for r in records)
 
@@ -57,14 +68,17 @@ def app(start_emulator):
     return start_emulator(store=CampaignStore(count=25, callees=12, history_days=60, seed=6), rate_limit=None)
 
 
-def test_the_first_sync_loads_every_change_once_at_agents_times_windows_calls(app):
+def test_the_first_sync_loads_every_change_once_at_agents_times_windows_calls(app, monkeypatch):
     now = int(time.time())
+    monkeypatch.setattr(agent_status, "clock", lambda: now)
     records, _, calls = run(app)
     oldest = cdr_windows.oldest(now)
     assert loaded(records) == served(app.store, oldest, now - SETTLE)
     assert len(records) > 50
     agents = len(app.store.directory.agent_mails())
-    assert calls[ACTION] == agents * math.ceil((now - SETTLE - oldest) / SPAN)
+    windows_read = agents * math.ceil((now - SETTLE - oldest) / SPAN)
+    # One page per window, and one more after each window that held changes.
+    assert calls[ACTION] == pages(app.store, oldest, now - SETTLE) < 2 * windows_read
     assert calls["DescribeStaffInfoList"] == 1
 
 
@@ -77,17 +91,23 @@ def test_a_later_sync_reads_one_window_per_agent_and_only_what_is_new(app, monke
     new_sessions = set(app.store.grow(running, 40, at=int(real) - 1500))
     monkeypatch.setattr(agent_status, "clock", lambda: real)
     records, _, calls = run(app, state)
-    assert calls[ACTION] == len(app.store.directory.agent_mails())
+    # One window per agent: one page, and the empty one after it when it held changes.
+    assert calls[ACTION] == pages(app.store, int(real) - 2000 - SETTLE, int(real) - SETTLE)
+    assert calls[ACTION] < 2 * len(app.store.directory.agent_mails())
     busy = [r for r in records if r["Status"] == "busy"]
     assert busy
     assert {r["SessionId"] for r in busy} <= new_sessions
     assert loaded(records) == served(app.store, int(real) - 2000 - SETTLE, int(real) - SETTLE)
 
 
-def test_start_date_bounds_the_windows(app):
-    start = int(time.time()) - 20 * 86400
+def test_start_date_bounds_the_windows(app, monkeypatch):
+    now = int(time.time())
+    monkeypatch.setattr(agent_status, "clock", lambda: now)
+    start = now - 20 * 86400
     records, _, calls = run(app, start_date=datetime.fromtimestamp(start, UTC).isoformat())
-    assert calls[ACTION] == len(app.store.directory.agent_mails()) * 3
+    oldest = cdr_windows.oldest(now, datetime.fromtimestamp(start, UTC))
+    assert len(windows(oldest, now - SETTLE)) == 3
+    assert calls[ACTION] == pages(app.store, oldest, now - SETTLE)
     assert min(r["Timestamp"] for r in records) >= start
 
 

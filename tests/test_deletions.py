@@ -234,14 +234,14 @@ def test_a_list_whose_page_repeats_is_read_again_and_misses_nobody(start_emulato
     assert sorted(r["CampaignId"] for r in live) == store.ids()
 
 
-def test_a_list_that_keeps_repeating_a_page_is_incomplete_and_marks_nothing(start_emulator, caplog):
+def test_a_list_that_counts_more_than_it_shows_is_incomplete_and_marks_nothing(start_emulator, caplog):
     from ccc_emulator.faults import FaultPlan
 
     store = CampaignStore(count=400)
     emulator = start_emulator(store=store, rate_limit=None)
     _, _, state = run(emulator)
     store.delete(2569)
-    emulator.faults = FaultPlan(actions={"DescribePredictiveDialingCampaigns": "repeatpage"})
+    emulator.faults = FaultPlan(actions={"DescribePredictiveDialingCampaigns": "overcount"})
     _, gone, after = run(emulator, state)
     assert gone == []
     assert "no pass over the campaign list was complete" in caplog.text

@@ -119,7 +119,7 @@ def test_a_list_that_stays_incomplete_marks_nothing_deleted(start_emulator):
     emulator = start_emulator(
         store=CampaignStore(count=150),
         rate_limit=None,
-        faults=FaultPlan(actions={ACTIONS["skill_groups"]: "repeatpage"}),
+        faults=FaultPlan(actions={ACTIONS["skill_groups"]: "overcount"}),
     )
     _, state, _ = run(emulator)
     gone = emulator.store.directory.skill_groups()[0]["SkillGroupId"]
@@ -158,8 +158,11 @@ def test_changes_an_incomplete_modified_read_missed_are_emitted_by_the_next_sync
         directory.touch_group(gid, later, MaxConcurrency=7)
     for gid in groups[100:]:  # the second page: changed well before, beyond the lookback of `later`
         directory.touch_group(gid, later - 7200, MaxConcurrency=8)
-    emulator.faults = FaultPlan(actions={ACTIONS["skill_groups"]: "repeatpage"})  # page 1 answers page 0
+    bookmark = state["bookmarks"]["skill_groups"]["apps"][str(emulator.store.sdk_app_id)]["newest"]
+    # The list counts one group more than its pages ever show: the read cannot be complete.
+    emulator.faults = FaultPlan(actions={ACTIONS["skill_groups"]: "overcount"})
     first, state, _ = run(emulator, state)
+    assert state["bookmarks"]["skill_groups"]["apps"][str(emulator.store.sdk_app_id)]["newest"] == bookmark
     emulator.faults = FaultPlan()
     second, _, _ = run(emulator, state)
     loaded = {r["SkillGroupId"]: r["MaxConcurrency"] for r in [*first["skill_groups"], *second["skill_groups"]]}

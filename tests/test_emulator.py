@@ -315,3 +315,43 @@ def test_an_agents_status_history_matches_the_calls_the_agent_took():
         busy = [e["SessionId"] for e in history if e["Status"] == "busy"]
         assert sorted(busy) == sorted(taken.get(mail, ()))
         assert [e["Timestamp"] for e in history] == sorted(e["Timestamp"] for e in history)
+
+
+@pytest.mark.parametrize(("clamps", "second"), [(False, range(100, 130)), (True, range(30, 60))])
+def test_a_page_cap_cuts_every_list_page_where_the_page_size_asked_or_the_cap_places_it(start_emulator, clamps, second):
+    emulator = start_emulator(store=CampaignStore(count=180), faults=FaultPlan(page_cap=30, page_cap_clamps=clamps))
+    ids = emulator.store.ids()
+    for number, want in ((0, range(30)), (1, second)):
+        params = {"SdkAppId": emulator.store.sdk_app_id, "PageSize": 100, "PageNumber": number}
+        answer = post(emulator, "DescribePredictiveDialingCampaigns", params).json()["Response"]
+        assert answer["TotalCount"] == 180
+        assert [c["CampaignId"] for c in answer["CampaignList"]] == [ids[i] for i in want]
+
+
+def test_a_cycling_cursor_answers_the_first_page_again_after_k_pages(start_emulator):
+    store = CampaignStore(count=25, callees=12, history_days=60, seed=6)
+    emulator = start_emulator(store=store, faults=FaultPlan(cursor_cycle_after=2))
+    agent = store.directory.agent_mails()[0]
+    history = store.status_history(agent)
+    assert len(history) > 6
+    window = {"StartTimestamp": history[0]["Timestamp"], "EndTimestamp": history[0]["Timestamp"] + 7 * 86400 - 1}
+    params = {"SdkAppId": store.sdk_app_id, "StaffUserId": agent, "PageSize": 2, **window}
+    pages, cursor = [], None
+    for _ in range(3):
+        asked = {**params, **({"Cursor": cursor} if cursor else {})}
+        data = post(emulator, "DescribeStaffStatusHistory", asked).json()["Response"]["Data"]
+        pages.append([e["Cursor"] for e in data])
+        cursor = data[-1]["Cursor"]
+    assert pages[2] == pages[0] != pages[1]
+
+
+def test_the_command_line_sets_the_page_faults():
+    from ccc_emulator.cli import build, parser
+
+    args = parser().parse_args(["--page-cap", "7", "--page-cap-clamps", "--cursor-cycle-after", "3"])
+    emulator = build(args).start()
+    try:
+        assert (emulator.faults.page_cap, emulator.faults.page_cap_clamps) == (7, True)
+        assert emulator.faults.cursor_cycle_after == 3
+    finally:
+        emulator.stop()

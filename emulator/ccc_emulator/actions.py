@@ -83,7 +83,8 @@ def describe_sessions(world: World, params: Params, now: float) -> dict[str, Any
     campaign_id = _campaign_id(store, params)
     size, number = _page(params, 1000)
     sessions = store.sessions(campaign_id)
-    return {"TotalCount": len(sessions), "SessionList": sessions[number * size : (number + 1) * size]}
+    shown = [s for s in sessions if s not in store.unlisted]
+    return {"TotalCount": len(sessions), "SessionList": shown[number * size : (number + 1) * size]}
 
 
 DAY = 86400
@@ -204,7 +205,7 @@ def describe_staff_status_history(world: World, params: Params, now: float) -> d
         )
     if start < now - 180 * DAY:
         raise ApiError("InvalidParameterValue", "StartTimestamp must be within the last 180 days.")
-    size = _integer(params, "PageSize", required=False) or 100
+    size = _integer(params, "PageSize", required=False) or HISTORY_PAGE
     if not 1 <= size <= 100:
         raise ApiError("InvalidParameterValue", f"PageSize must be between 1 and 100, got {size}.")
     cursor = params.get("Cursor") or None
@@ -212,6 +213,18 @@ def describe_staff_status_history(world: World, params: Params, now: float) -> d
         raise ApiError("InvalidParameter", "The parameter `Cursor` must be a string.")
     return {"Data": status.page(store.status_history(agent), start, end, cursor, size)}
 
+
+# Each list action's list: what a page cap cuts.
+LIST_FIELDS = {
+    "DescribePredictiveDialingCampaigns": "CampaignList",
+    "DescribePredictiveDialingSessions": "SessionList",
+    "DescribeTelCdr": "TelCdrList",
+    "DescribeSkillGroupInfoList": "SkillGroupList",
+    "DescribeStaffInfoList": "StaffList",
+    "DescribeAutoCalloutTasks": "Tasks",
+    "DescribeStaffStatusHistory": "Data",
+}
+HISTORY_PAGE = 100  # DescribeStaffStatusHistory's page when PageSize is not sent
 
 ACTIONS: dict[str, Callable[[World, Params, float], dict[str, Any]]] = {
     "DescribePredictiveDialingCampaign": describe_campaign,

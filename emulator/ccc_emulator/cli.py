@@ -119,6 +119,23 @@ def parser() -> argparse.ArgumentParser:
         help="transient faults per campaign in a row at most, so retries succeed (default 2)",
     )
     p.add_argument("--slow-seconds", type=float, default=5.0, help="delay of the slow and stall faults (default 5)")
+    p.add_argument(
+        "--page-cap",
+        type=int,
+        help="every list action answers at most N items a page, whatever PageSize asks: the page asked is "
+        "placed by the PageSize sent, then cut to N",
+    )
+    p.add_argument(
+        "--page-cap-clamps",
+        action="store_true",
+        help="with --page-cap: lower PageSize to N before placing the page instead",
+    )
+    p.add_argument(
+        "--cursor-cycle-after",
+        type=int,
+        metavar="K",
+        help="DescribeStaffStatusHistory: a page asked after K pages of a window answers its first page again",
+    )
     p.add_argument("--tls-cert", type=Path, help="serve https with this PEM certificate (for tccli)")
     p.add_argument("--tls-key", type=Path, help="the certificate's PEM private key")
     p.add_argument("--extra-field", action="store_true", help="add a field the tap's schema does not know")
@@ -135,6 +152,9 @@ def build(args: argparse.Namespace) -> Emulator:
         app_actions={_app_action(target): kind for target, kind in args.fault_app_action},
         extra_field=args.extra_field,
         slow_seconds=args.slow_seconds,
+        page_cap=args.page_cap,
+        page_cap_clamps=args.page_cap_clamps,
+        cursor_cycle_after=args.cursor_cycle_after,
     )
     tls = None
     if args.tls_cert:

@@ -87,6 +87,9 @@ class CampaignStore:
         # (agent mail, Timestamp) of status changes answered with Status null, where the SDK
         # declares a str: what a real account may send for a change it cannot name.
         self.null_status: set[tuple[str, int]] = set()
+        # Sessions DescribePredictiveDialingSessions counts in TotalCount but leaves out of its pages
+        # (an index behind its count): they appear once taken out of this set.
+        self.unlisted: set[str] = set()
         self._shuffled: tuple[tuple[int, int], list[int]] | None = None  # until the ids change
         self._step = max(1, id_step)
         gaps = random.Random(f"{seed}:ids:{sdk_app_id}")

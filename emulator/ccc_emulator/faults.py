@@ -30,9 +30,10 @@ DATA_KINDS = ("wrongtype", "empty", "nosessionid")
 # What else a real account answers: InvalidParameterValue about something other than the campaign
 # (a parameter out of range; an app being migrated; the campaign's skill group, gone while the
 # campaign is there), the answer for a deleted campaign about one that is there (a replica behind),
-# a list page that repeats the one before, a list that is empty while the campaigns are there, and a
-# key whose CAM policy refuses the action.
-ANSWER_KINDS = ("badparam", "migrating", "othermissing", "saysgone", "repeatpage", "emptylist", "denied")
+# a list page that repeats the one before, a list that is empty while the campaigns are there, a
+# key whose CAM policy refuses the action, and a list whose TotalCount counts one item more than
+# its pages ever show (a count ahead of its index).
+ANSWER_KINDS = ("badparam", "migrating", "othermissing", "saysgone", "repeatpage", "emptylist", "denied", "overcount")
 KINDS = TRANSIENT_KINDS + DATA_KINDS + ANSWER_KINDS
 
 
@@ -48,6 +49,15 @@ class FaultPlan:
     action_attempts: int | None = None  # the actions' faults hit only the first N attempts of each request
     extra_field: bool = False  # answers carry a field the tap's schema does not know
     slow_seconds: float = 5.0
+    # Every list action answers at most this many items a page, whatever PageSize asks (where no
+    # maximum is documented a real account may): the page asked is placed by the PageSize sent
+    # and cut to the cap, so the rest of it is served only to a client that pages by what it got;
+    # with ``page_cap_clamps``, PageSize is lowered to the cap before the page is placed.
+    page_cap: int | None = None
+    page_cap_clamps: bool = False
+    # DescribeStaffStatusHistory's cursor goes back: a page asked after this many pages of the
+    # window answers the window's first page again.
+    cursor_cycle_after: int | None = None
 
     def __post_init__(self) -> None:
         asked = set(self.rates) | set(self.persistent.values()) | set(self.actions.values())
@@ -56,6 +66,10 @@ class FaultPlan:
             raise ValueError(f"unknown fault kind(s): {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}")
         if sum(self.rates.values()) > 1:
             raise ValueError("fault rates add up to more than 1")
+        if self.page_cap is not None and self.page_cap < 1:
+            raise ValueError("page_cap must be 1 or more")
+        if self.cursor_cycle_after is not None and self.cursor_cycle_after < 1:
+            raise ValueError("cursor_cycle_after must be 1 or more")
 
     def pick(
         self, action: str, key: object, attempt: int, campaign_id: int | None, sdk_app_id: int | None = None

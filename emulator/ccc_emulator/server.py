@@ -18,8 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from ccc_emulator import protocol
-from ccc_emulator.actions import ACTIONS
+from ccc_emulator import protocol, status
+from ccc_emulator.actions import ACTIONS, HISTORY_PAGE, LIST_FIELDS
 from ccc_emulator.auth import DEMO_CREDENTIAL, Credential, SignedRequest, verify
 from ccc_emulator.data import MISSING_MESSAGE, CampaignStore
 from ccc_emulator.faults import FaultPlan
@@ -229,9 +229,14 @@ class Emulator:
                 raise _campaign_answered_missing(self.stores.get(params.get("SdkAppId")), params["CampaignId"], fault)
             if fault == "repeatpage" and isinstance(params.get("PageNumber"), int) and params["PageNumber"] > 0:
                 params = {**params, "PageNumber": params["PageNumber"] - 1}  # the page before, again
+            params = self._paged(action, params)
             fields = ACTIONS[action](self.stores, params, self.clock())
+            if self.faults.page_cap is not None and isinstance(fields.get(LIST_FIELDS.get(action, "")), list):
+                fields = {**fields, LIST_FIELDS[action]: fields[LIST_FIELDS[action]][: self.faults.page_cap]}
             if fault == "emptylist":
                 fields = {"TotalCount": 0, "CampaignList": []}
+            if fault == "overcount" and isinstance(fields.get("TotalCount"), int):
+                fields = {**fields, "TotalCount": fields["TotalCount"] + 1}
             if action == "DescribeTelCdr" and fault in ("wrongtype", "nosessionid"):
                 fields = {**fields, "TelCdrList": [_spoilt(r, fault) for r in fields["TelCdrList"]]}
             if action == "DescribePredictiveDialingCampaign":
@@ -260,12 +265,34 @@ class Emulator:
             "repeatpage",
             "emptylist",
             "denied",
+            "overcount",
         ):
             entry["outcome"] = fault
         with self._lock:
             self.counters.requests[action or "(none)"] += 1
             self.log.append(entry)
         return status, payload, fault
+
+    def _paged(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The paging a list request gets under the page faults: PageSize clamped to the cap, or a
+        status-history cursor sent back to the first page once it is ``cursor_cycle_after`` pages in."""
+        cap, size = self.faults.page_cap, params.get("PageSize")
+        if action == "DescribeStaffStatusHistory" and size is None:
+            size = HISTORY_PAGE
+        if cap is not None and self.faults.page_cap_clamps and action in LIST_FIELDS and isinstance(size, int):
+            size = min(size, cap)
+            params = {**params, "PageSize": size}
+        cycle, cursor = self.faults.cursor_cycle_after, params.get("Cursor")
+        if action != "DescribeStaffStatusHistory" or cycle is None or not isinstance(cursor, str) or not cursor:
+            return params
+        store, agent = self.stores.get(params.get("SdkAppId")), params.get("StaffUserId")
+        start, end = params.get("StartTimestamp"), params.get("EndTimestamp")
+        if store is None or not isinstance(agent, str) or not isinstance(start, int) or not isinstance(end, int):
+            return params  # the action answers the bad request as it would
+        served = status.served(store.status_history(agent), start, end, cursor)
+        if isinstance(size, int) and size > 0 and served >= cycle * min(size, cap or size):
+            params = {key: value for key, value in params.items() if key != "Cursor"}
+        return params
 
     def _fault(self, action: str, params: dict[str, Any], body: bytes) -> str | None:
         campaign_id = params.get("CampaignId") if isinstance(params.get("CampaignId"), int) else None

@@ -63,3 +63,8 @@ def page(events: list[dict[str, Any]], start: int, end: int, cursor: str | None,
     """The events in [start, end] after ``cursor`` (none: from the first), at most ``size``."""
     found = [e for e in events if start <= e["Timestamp"] <= end and (cursor is None or e["Cursor"] > cursor)]
     return found[:size]
+
+
+def served(events: list[dict[str, Any]], start: int, end: int, cursor: str) -> int:
+    """How many events of [start, end] a client has been given once it asks after ``cursor``."""
+    return sum(1 for e in events if start <= e["Timestamp"] <= end and e["Cursor"] <= cursor)

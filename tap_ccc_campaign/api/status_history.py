@@ -1,8 +1,10 @@
 """An agent's status changes in one time window, from DescribeStaffStatusHistory's cursor pages.
 
 One agent per call, a window under 7 days starting at most 180 days back (``windows``). Each
-item carries a Cursor; the next page is asked for after the last item's. A page shorter than
-asked ends the window; a cursor that does not move is a broken answer, not a reason to loop.
+item carries a Cursor; the next page is asked for after the last item's. An empty page ends the
+window; a page shorter than asked does not (no maximum is documented: a server may give fewer),
+and a cursor that comes back leaves the window incomplete (lists.py): its agent's bookmark must
+not move past it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from tap_ccc_campaign.api.client import CCCClient
-from tap_ccc_campaign.api.errors import TransportError
+from tap_ccc_campaign.api.lists import CursorList, CursorRead, read_cursor_list
 
 ACTION = "DescribeStaffStatusHistory"
 PAGE_SIZE = 100  # no documented maximum: the API's usual list page
@@ -27,39 +29,16 @@ def windows(start: int, end: int) -> list[tuple[int, int]]:
     return found
 
 
-def read_window(client: CCCClient, sdk_app_id: int, agent: str, window: tuple[int, int]) -> list[dict[str, Any]]:
+def read_window(client: CCCClient, sdk_app_id: int, agent: str, window: tuple[int, int]) -> CursorRead:
     """The agent's status changes with window[0] <= Timestamp < window[1] (the next window has the rest)."""
-    found: list[dict[str, Any]] = []
-    cursor: str | None = None
-    for _ in range(MAX_PAGES):
-        params: dict[str, Any] = {
-            "SdkAppId": sdk_app_id,
-            "StaffUserId": agent,
-            "StartTimestamp": window[0],
-            "EndTimestamp": window[1],
-            "PageSize": PAGE_SIZE,
-        }
-        if cursor is not None:
-            params["Cursor"] = cursor
-        result = client.call(ACTION, params)
-        data = result.data.get("Data") or []
-        if not isinstance(data, list) or not all(
-            isinstance(e, dict) and isinstance(e.get("Timestamp"), int)  # Status: the schema judges each record
-            for e in data
-        ):
-            raise TransportError(
-                f"the status history of agent {agent} is not the shape the API documents (RequestId {result.request_id})",
-                http_status=200,
-            )
-        found += [e for e in data if window[0] <= e["Timestamp"] < window[1]]
-        if len(data) < PAGE_SIZE:
-            return found
-        last = data[-1].get("Cursor")
-        if not isinstance(last, str) or not last or last == cursor:
-            raise TransportError(
-                f"the status history of agent {agent} gave a full page without a new Cursor "
-                f"(RequestId {result.request_id})",
-                http_status=200,
-            )
-        cursor = last
-    raise TransportError(f"the status history of agent {agent} kept paging past {MAX_PAGES} pages", http_status=200)
+    kind = CursorList(ACTION, "Data", PAGE_SIZE, MAX_PAGES)
+    params = {"SdkAppId": sdk_app_id, "StaffUserId": agent, "StartTimestamp": window[0], "EndTimestamp": window[1]}
+    # Paging needs only the Timestamp (to keep the window's own) and the last item's Cursor: any
+    # other field, a null Status included, is the record check's to judge.
+    read = read_cursor_list(client, kind, params, lambda e: _integer(e.get("Timestamp")))
+    read.items = [e for e in read.items if window[0] <= e["Timestamp"] < window[1]]
+    return read
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

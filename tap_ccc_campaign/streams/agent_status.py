@@ -22,6 +22,7 @@ from typing import Any
 from tap_ccc_campaign.api import windows as cdr_windows
 from tap_ccc_campaign.api.client import CCCClient
 from tap_ccc_campaign.api.errors import APIError, TransportError
+from tap_ccc_campaign.api.lists import CursorRead
 from tap_ccc_campaign.api.paged_list import AGENTS
 from tap_ccc_campaign.api.status_history import read_window, windows
 from tap_ccc_campaign.config.settings import Settings
@@ -90,7 +91,7 @@ class AgentStatusHistoryStream(CCCStream):
                     for chunk in chunks:
                         yield sdk_app_id, agent, chunk
 
-        pool: OrderedPool[Window, list[dict[str, Any]]] = OrderedPool(
+        pool: OrderedPool[Window, CursorRead] = OrderedPool(
             lambda job: read_window(client, job[0], job[1], job[2]),
             workers=settings.workers,
             window=settings.workers * 2,
@@ -111,7 +112,11 @@ class AgentStatusHistoryStream(CCCStream):
                     doing = f"reading its status history from {chunk[0]}"
                     self._campaign_failed(agent, error, failures, doing, gone_if_said=True)
                     continue
-                for event in future.result():
+                read = future.result()
+                if not read.complete:  # what it read is loaded; its bookmark stays before the window
+                    stopped.add((sdk_app_id, agent))
+                    failures.add(agent, "incomplete history", f"agent {agent}: window from {chunk[0]}: {read.why}")
+                for event in read.items:
                     record, problems = checker.checked({"SdkAppId": sdk_app_id, "StaffUserId": agent, **event})
                     if problems:  # refused alone: the changes beside it are loaded, the bookmark moves on
                         self._refused(agent, event, problems, refused)
@@ -119,7 +124,8 @@ class AgentStatusHistoryStream(CCCStream):
                     checker.note_undocumented(record)
                     yield record
                     emitted += 1
-                bookmarks[str(sdk_app_id)][agent] = chunk[1]
+                if (sdk_app_id, agent) not in stopped:
+                    bookmarks[str(sdk_app_id)][agent] = chunk[1]
                 if emitted - checkpointed >= STATE_EVERY:
                     checkpointed = emitted
                     self._checkpoint()

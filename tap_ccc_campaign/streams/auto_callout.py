@@ -24,6 +24,7 @@ from typing import Any
 from tap_ccc_campaign.api.client import CCCClient
 from tap_ccc_campaign.api.errors import APIError, TransportError
 from tap_ccc_campaign.api.paged_list import TASKS, read_list
+from tap_ccc_campaign.api.session_list import Sessions
 from tap_ccc_campaign.api.task_detail import read_task, sessions_of
 from tap_ccc_campaign.config.settings import Settings
 from tap_ccc_campaign.errors import SyncFailedError, TapError
@@ -275,8 +276,8 @@ class AutoCalloutCallsStream(TaskSource, CallRecordsStream):
     def _terminal(self, entry: dict[str, Any]) -> bool:
         return final(entry.get("State"))
 
-    def _parent_sessions(self, client: CCCClient, task: ParentCalls) -> list[str]:
-        return sessions_of(self._task_detail(client, task.sdk_app_id, task.parent_id))
+    def _parent_sessions(self, client: CCCClient, task: ParentCalls) -> Sessions:
+        return Sessions(sessions_of(self._task_detail(client, task.sdk_app_id, task.parent_id)), True)
 
     def _known_end(self, entry: dict[str, Any]) -> int | None:
         end = entry.get("NotAfter")

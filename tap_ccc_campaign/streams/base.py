@@ -18,7 +18,7 @@ from tap_ccc_campaign.api.client import CallResult, CCCClient, RetryPolicy
 from tap_ccc_campaign.api.errors import APIError, Disposition, Missing, TransportError, denied
 from tap_ccc_campaign.api.pacing import Pacers
 from tap_ccc_campaign.api.paged_list import PagedList, Read, read_list
-from tap_ccc_campaign.api.session_list import read_sessions
+from tap_ccc_campaign.api.session_list import Sessions, read_sessions
 from tap_ccc_campaign.api.transport import redact_url
 from tap_ccc_campaign.config.settings import Settings
 from tap_ccc_campaign.errors import FatalRunError, PermissionDeniedError, SyncFailedError, TapError, one_line
@@ -133,14 +133,29 @@ class CCCStream(PrivateStreamHooks):
             raise list_failed(settings, client, f"listing the campaigns of SdkAppId {sdk_app_id}", exc) from None
         self._spool.keep(("complete", sdk_app_id), listing.complete)
 
-    def _sessions_of(self, client: CCCClient, sdk_app_id: int, campaign_id: int) -> list[str]:
-        """A campaign's session ids: as another stream of this run kept them, or read now (and kept)."""
+    def _sessions_of(self, client: CCCClient, sdk_app_id: int, campaign_id: int) -> Sessions:
+        """A campaign's session ids, and whether its list was whole: as another stream of this run
+        kept them, or read now (and kept)."""
         key = ("sessions", sdk_app_id, campaign_id)
         if key in self._spool:
-            return self._spool.get(key)
+            ids, complete = self._spool.get(key)
+            return Sessions(ids, complete)
         found = read_sessions(client, sdk_app_id, campaign_id)
-        self._spool.keep(key, found)
+        self._spool.keep(key, [found.ids, found.complete])
         return found
+
+    def _warn_short_lists(self, short: list[int]) -> None:
+        """One line for the campaigns whose session list stayed short of its TotalCount: not done
+        with this sync (listed again at the next), so no session of theirs is given up."""
+        if short:
+            self.logger.warning(
+                "%d %s session list(s) showed fewer sessions than their TotalCount after every pass: read "
+                "again at the next sync: %s%s",
+                len(short),
+                self.unit,
+                ", ".join(map(str, short[:10])),
+                " …" if len(short) > 10 else "",
+            )
 
     def _read_whole(self, client: CCCClient, kind: PagedList, sdk_app_id: int) -> Read:
         """A list read whole (no ModifiedTime): as another stream of this run kept it, or read now (and kept)."""

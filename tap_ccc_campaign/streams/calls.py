@@ -27,6 +27,7 @@ from typing import Any
 from tap_ccc_campaign.api import cdr, windows
 from tap_ccc_campaign.api.client import CALLS_PAGE_SIZE, CCCClient
 from tap_ccc_campaign.api.errors import TransportError
+from tap_ccc_campaign.api.session_list import Sessions
 from tap_ccc_campaign.config.settings import Settings
 from tap_ccc_campaign.errors import SyncFailedError, TapError
 from tap_ccc_campaign.run.failures import Failures
@@ -63,6 +64,7 @@ class ParentCalls:
     end: int | None  # the campaign's EndTime, once known
     batches_left: int = 0
     failed: bool = False
+    short: bool = False  # its session list was not whole: not done with, listed again next sync
     out_of_reach: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -164,7 +166,7 @@ class CallRecordsStream(CCCStream):
         """Whether the parent calls no one again: its loaded set is dropped once all its calls are in."""
         raise NotImplementedError
 
-    def _parent_sessions(self, client: CCCClient, parent: ParentCalls) -> list[str]:
+    def _parent_sessions(self, client: CCCClient, parent: ParentCalls) -> Sessions:
         raise NotImplementedError
 
     def _known_end(self, entry: dict[str, Any]) -> int | None:
@@ -204,8 +206,8 @@ class CallRecordsStream(CCCStream):
         # of 1,000 sessions feeds ten of them); with a pool's worth, the next campaign's second
         # page would queue at the pacer behind dozens of other lists while the reads wait for it.
         listers = max(2, settings.workers // 8)
-        sessions_pool: OrderedPool[ParentCalls, list[str]] = OrderedPool(
-            lambda c: self._parent_sessions(client, c) if c.listed else [],
+        sessions_pool: OrderedPool[ParentCalls, Sessions] = OrderedPool(
+            lambda c: self._parent_sessions(client, c) if c.listed else Sessions([], True),
             workers=listers,
             window=listers * 2,
         )
@@ -227,6 +229,7 @@ class CallRecordsStream(CCCStream):
         seen: defaultdict[int, IdSet] = defaultdict(IdSet)  # sessions handled this run, per app
         why = Counter[str]()  # calls not loaded this run, by reason
         twice: list[tuple[str, int]] = []  # (session, the campaign it was listed under again)
+        short: list[int] = []  # campaigns whose session list was not whole
         emitted = asked_in_all = campaigns_seen = checkpointed = 0
 
         def campaigns() -> Iterator[ParentCalls]:
@@ -284,7 +287,11 @@ class CallRecordsStream(CCCStream):
                     self._failed(campaign, error, list_failures, self.listing, gone_if_said=True)
                     listed: list[str] = []
                 else:
-                    listed = future.result()
+                    found = future.result()
+                    listed = found.ids
+                    if not found.complete:
+                        campaign.short = True
+                        short.append(campaign.parent_id)
                 campaigns_seen += 1
                 wanted = to_ask(campaign, listed)
                 chunks = [wanted[i : i + CALLS_PAGE_SIZE] for i in range(0, len(wanted), CALLS_PAGE_SIZE)]
@@ -342,6 +349,7 @@ class CallRecordsStream(CCCStream):
                 forget_unlisted(kept, listed_now, settings.sdk_app_ids)
         self.save_progress()
         self._tell(out_of_reach, twice, reach, settings)
+        self._warn_short_lists(short)
         not_loaded = "; ".join(f"{n} {reason}" for reason, n in sorted(why.items()) if n)
         self.logger.info(
             "Done: %d call record(s) emitted%s; %s",
@@ -403,11 +411,12 @@ class CallRecordsStream(CCCStream):
         if campaign.end is not None and campaign.pending:
             self._ends[app][cid] = campaign.end
         loaded = self._loaded.setdefault(app, {})
-        if campaign.terminal and not campaign.pending and not campaign.changing and not campaign.failed:
+        done = not campaign.failed and not campaign.short
+        if campaign.terminal and not campaign.pending and not campaign.changing and done:
             loaded.pop(cid, None)  # it will never call again: nothing to tell apart any more
         elif campaign.loaded:
             loaded[cid] = encoding.encode(campaign.loaded)
-        if campaign.listed and not campaign.failed:
+        if campaign.listed and done:
             assert self._marks is not None
             self._marks[app][cid] = campaign.mark
 
@@ -469,7 +478,7 @@ class PredictiveDialingCallsStream(CallRecordsStream):
     def _terminal(self, entry: dict[str, Any]) -> bool:
         return activity.terminal(entry)
 
-    def _parent_sessions(self, client: CCCClient, parent: ParentCalls) -> list[str]:
+    def _parent_sessions(self, client: CCCClient, parent: ParentCalls) -> Sessions:
         return self._sessions_of(client, parent.sdk_app_id, parent.parent_id)
 
     def _known_end(self, entry: dict[str, Any]) -> int | None:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tap_ccc_campaign.api import cdr
+from tap_ccc_campaign.api.session_list import Sessions
 from tap_ccc_campaign.config.settings import Settings
 from tap_ccc_campaign.errors import SyncFailedError
 from tap_ccc_campaign.run.failures import Failures
@@ -51,7 +52,7 @@ class PredictiveDialingSessionsStream(CCCStream):
         listed_now: defaultdict[int, set[int]] = defaultdict(set)
         progress = Progress(0, self.logger, limit=settings.requests_per_second)
         client = self._client(settings, progress)
-        pool: OrderedPool[Listed, list[str]] = OrderedPool(
+        pool: OrderedPool[Listed, Sessions] = OrderedPool(
             lambda item: self._sessions_of(client, item[0], item[1]),
             workers=settings.workers,
             window=settings.workers * 2,
@@ -60,6 +61,7 @@ class PredictiveDialingSessionsStream(CCCStream):
         emitted = campaigns = checkpointed = 0
         seen: defaultdict[int, IdSet] = defaultdict(IdSet)  # session ids emitted this run, per app
         twice: list[tuple[str, int]] = []  # (session id, the campaign it was listed under again)
+        short: list[int] = []  # campaigns whose session list was not whole
 
         def to_list() -> Iterator[Listed]:
             for sdk_app_id, entry in self._configured(settings, client):
@@ -78,7 +80,8 @@ class PredictiveDialingSessionsStream(CCCStream):
                     self._campaign_failed(campaign_id, error, failures, "listing the sessions", gone_if_said=True)
                     continue
                 refused = False
-                for session_id in future.result():
+                listed = future.result()
+                for session_id in listed.ids:
                     record = {"SdkAppId": sdk_app_id, "CampaignId": campaign_id, "SessionId": session_id}
                     record, problems = checker.checked(record)
                     if problems:
@@ -94,7 +97,9 @@ class PredictiveDialingSessionsStream(CCCStream):
                     yield record
                     emitted += 1
                 campaigns += 1
-                if not refused:  # only once all its sessions were written: else listed again next time
+                if not listed.complete:
+                    short.append(campaign_id)
+                elif not refused:  # only once all its sessions were written: else listed again next time
                     marks[sdk_app_id][campaign_id] = mark
                 if emitted - checkpointed >= self.STATE_EVERY:
                     checkpointed = emitted
@@ -107,6 +112,7 @@ class PredictiveDialingSessionsStream(CCCStream):
             forget_unlisted(marks, listed_now, settings.sdk_app_ids)
         self.save_progress()
         self._warn_listed_twice(twice)
+        self._warn_short_lists(short)
         self.logger.info(
             "Done: %d session(s) of %d campaign(s) listed; %d campaign(s) could not have new ones; %s",
             emitted,
