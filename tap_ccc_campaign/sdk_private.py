@@ -57,7 +57,7 @@ class PrivateHooks(Tap):
         for path in value:
             if path != "ENV":
                 cls.check_config_file(path)
-        parent: Callable[..., Any] = super().cb_config  # type: ignore[misc]
+        parent: Callable[..., Any] = super().cb_config
         return parent(ctx, param, value)
 
 

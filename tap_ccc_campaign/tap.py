@@ -170,7 +170,7 @@ class TapCCCCampaign(PrivateHooks):
         return True
 
     @classmethod
-    def invoke(  # type: ignore[override]
+    def invoke(
         cls,
         *,
         state: IO[str] | None = None,

@@ -16,7 +16,7 @@ end; the other apps are read. An agent deleted since the list was read is skippe
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from tap_ccc_campaign.api import windows as cdr_windows
@@ -54,7 +54,7 @@ class AgentStatusHistoryStream(CCCStream):
     selected_by_default = False
     unit = "agent"
 
-    def _sync(self) -> Iterator[dict[str, Any]]:
+    def _sync(self) -> Generator[dict[str, Any], None, None]:
         settings = Settings.from_config(self.config, self.logger)
         checker = self._record_checker()
         bookmarks: dict[str, dict[str, int]] = self.stream_state.setdefault("agents", {})

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from typing import Any
 
 from tap_ccc_campaign.api.client import CCCClient
@@ -116,7 +116,7 @@ class _TaskDetailStream(TaskSource):
     def _rows(self, sdk_app_id: int, entry: dict[str, Any], detail: dict[str, Any]) -> list[dict[str, Any]]:
         raise NotImplementedError
 
-    def _sync(self) -> Iterator[dict[str, Any]]:
+    def _sync(self) -> Generator[dict[str, Any], None, None]:
         settings = Settings.from_config(self.config, self.logger)
         checker = self._record_checker()
         # Per app, as encoded strings: apps this run does not read are written back as they were.

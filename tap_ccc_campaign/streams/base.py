@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from typing import Any
 
@@ -53,7 +53,7 @@ class CCCStream(PrivateStreamHooks):
         self.records_read = 0  # records handed to singer-sdk (read and valid), this run
         self.checker: RecordChecker | None = None
 
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         if self._writer is not None:
             self._writer.on_record_written(self._written)
         records = self._sync()
@@ -103,7 +103,7 @@ class CCCStream(PrivateStreamHooks):
         if done is not None:
             done()
 
-    def _sync(self) -> Iterator[dict[str, Any]]:
+    def _sync(self) -> Generator[dict[str, Any], None, None]:
         raise NotImplementedError
 
     def _record_checker(self) -> RecordChecker:
@@ -197,7 +197,7 @@ class CCCStream(PrivateStreamHooks):
 
     def _campaign_failed(
         self,
-        campaign_id: int,
+        campaign_id: int | str,
         error: BaseException,
         failures: Failures,
         doing: str,
@@ -261,7 +261,7 @@ class CCCStream(PrivateStreamHooks):
         metrics.log(self.metrics_logger, metrics.Point("timer", metrics.Metric.HTTP_REQUEST_DURATION, seconds, tags))
 
 
-def forget_unlisted(kept: dict[int, dict[int, Any]], listed: dict[int, set[int]], apps: list[int]) -> None:
+def forget_unlisted(kept: dict[int, dict[int, Any]], listed: dict[int, set[int]], apps: Iterable[int]) -> None:
     """Keep, per app, only the campaigns a complete listing still has: the state forgets deleted ones."""
     for app in apps:
         kept[app] = {cid: value for cid, value in kept.get(app, {}).items() if cid in listed.get(app, ())}
@@ -302,8 +302,9 @@ def list_failed(settings: Settings, client: CCCClient, what: str, error: TapErro
     return SyncFailedError(f"{what} failed: {error} (after {error.attempts} attempt(s))")
 
 
-def transport_cause(error: TransportError) -> str:
-    if error.http_status is None:
+def transport_cause(error: TapError) -> str:
+    """What failed, for a summary: no answer, a malformed one, or an HTTP status."""
+    if not isinstance(error, TransportError) or error.http_status is None:
         return "no answer"
     return "malformed answer" if error.http_status == 200 else f"HTTP {error.http_status}"
 

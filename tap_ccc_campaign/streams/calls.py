@@ -20,7 +20,7 @@ import math
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,7 +186,7 @@ class CallRecordsStream(CCCStream):
         self.stream_state["changing"] = _to_state(self._changing)
         self.stream_state["ends"] = _to_state(self._ends)
 
-    def _sync(self) -> Iterator[dict[str, Any]]:
+    def _sync(self) -> Generator[dict[str, Any], None, None]:
         settings = Settings.from_config(self.config, self.logger)
         checker = self._record_checker()
         warn = self.logger.warning

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 import time
 import zlib
-from collections.abc import Generator, Iterator
-from typing import Any
+from collections.abc import Generator
+from typing import Any, cast
 
 from tap_ccc_campaign.api.errors import APIError, TransportError
 from tap_ccc_campaign.api.paged_list import AGENTS, SKILL_GROUPS, PagedList, read_list
@@ -38,7 +38,7 @@ class DirectoryStream(CCCStream):
     kind: PagedList
     selected_by_default = False
 
-    def _sync(self) -> Iterator[dict[str, Any]]:
+    def _sync(self) -> Generator[dict[str, Any], None, None]:
         settings = Settings.from_config(self.config, self.logger)
         checker = self._record_checker()
         apps: dict[str, Any] = self.stream_state.setdefault("apps", {})
@@ -176,9 +176,10 @@ class DirectoryStream(CCCStream):
         if verdict.held:
             failures.add(str(sdk_app_id), "too many gone", f"SdkAppId {sdk_app_id}: {verdict.refusal(self.name)}")
             return 0
-        keys = [{"SdkAppId": sdk_app_id, self.kind.key: self.kind.key_type(key)} for key in verdict.gone]
+        field = cast(str, self.kind.key)  # a directory list names its items by a field: SkillGroupId, Mail
+        keys = [{"SdkAppId": sdk_app_id, field: self.kind.key_type(key)} for key in verdict.gone]
         for record in deletion_records(self.stream_maps, keys):
-            known.pop(str(record[self.kind.key]), None)
+            known.pop(str(record[field]), None)
             yield record
         return len(keys)
 

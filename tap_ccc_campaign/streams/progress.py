@@ -6,7 +6,7 @@ already (see spool.py); with campaign_ids, the list is read and filtered to thos
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 from tap_ccc_campaign.api.campaign_list import ENTRY_FIELDS
@@ -24,7 +24,7 @@ class PredictiveDialingCampaignProgressStream(CCCStream):
     primary_keys = ("SdkAppId", "CampaignId", "ObservedAt")
     selected_by_default = False  # select it (Meltano: select) to load the history
 
-    def _sync(self) -> Iterator[dict[str, Any]]:
+    def _sync(self) -> Generator[dict[str, Any], None, None]:
         settings = Settings.from_config(self.config, self.logger)
         checker = self._record_checker()
         failures = Failures()

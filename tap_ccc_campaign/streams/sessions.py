@@ -7,7 +7,7 @@ A campaign's sessions are listed again only when it may have made calls since th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from tap_ccc_campaign.api import cdr
@@ -45,7 +45,7 @@ class PredictiveDialingSessionsStream(CCCStream):
         if self._marks is not None:
             self.stream_state["marks"] = encode_marks(self._marks)
 
-    def _sync(self) -> Iterator[dict[str, Any]]:
+    def _sync(self) -> Generator[dict[str, Any], None, None]:
         settings = Settings.from_config(self.config, self.logger)
         checker = self._record_checker()
         self._marks = marks = decode_marks(self.stream_state, f"{self.name}: marks", self.logger.warning)
