@@ -138,3 +138,18 @@ def test_a_session_list_short_of_its_count_is_named_and_its_calls_are_read_once_
     asked = {s for e in emulator.requests_log()[before:] if e["action"] == "DescribeTelCdr" for s in e["session_ids"]}
     assert asked == missing  # its other calls were loaded already
     assert {r["SessionId"] for r in second["predictive_dialing_calls"]} == missing
+
+
+@pytest.mark.parametrize("clamps", [False, True], ids=["cut", "clamped"])
+def test_every_call_record_loads_in_one_sync_when_the_server_answers_fewer_per_page_than_asked(start_emulator, clamps):
+    # DescribeTelCdr is asked for a hundred sessions at a time: under a cap of 30 a page, the
+    # records past the first page came a sync later, or not at all once out of reach.
+    store = CampaignStore(count=6, history_days=60, seed=3)
+    capped = start_emulator(store=store, rate_limit=None, faults=FaultPlan(page_cap=30, page_cap_clamps=clamps))
+    records, state, _ = sync(capped, ["predictive_dialing_calls"])
+    whole = start_emulator(store=CampaignStore(count=6, history_days=60, seed=3), rate_limit=None)
+    expected, _, _ = sync(whole, ["predictive_dialing_calls"])
+    got = sorted(r["SessionId"] for r in records["predictive_dialing_calls"])
+    assert len(got) > 100  # more than one page of the cap per window
+    assert got == sorted(r["SessionId"] for r in expected["predictive_dialing_calls"])
+    assert not any(state["bookmarks"]["predictive_dialing_calls"].get("pending", {}).values())

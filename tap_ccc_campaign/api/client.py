@@ -141,37 +141,6 @@ class CCCClient:
     def describe_campaign(self, sdk_app_id: int, campaign_id: int) -> CallResult:
         return self.call(DESCRIBE_CAMPAIGN, {"SdkAppId": sdk_app_id, "CampaignId": campaign_id})
 
-    def list_campaigns(self, sdk_app_id: int, page_number: int) -> CallResult:
-        return self.call(
-            LIST_CAMPAIGNS, {"SdkAppId": sdk_app_id, "PageSize": LIST_PAGE_SIZE, "PageNumber": page_number}
-        )
-
-    def list_sessions(self, sdk_app_id: int, campaign_id: int, page_number: int) -> CallResult:
-        return self.call(
-            LIST_SESSIONS,
-            {
-                "SdkAppId": sdk_app_id,
-                "CampaignId": campaign_id,
-                "PageSize": SESSIONS_PAGE_SIZE,
-                "PageNumber": page_number,
-            },
-        )
-
-    def describe_calls(
-        self, sdk_app_id: int, window: tuple[int, int], session_ids: list[str], page_number: int
-    ) -> CallResult:
-        return self.call(
-            DESCRIBE_CALLS,
-            {
-                "SdkAppId": sdk_app_id,
-                "StartTimeStamp": window[0],
-                "EndTimeStamp": window[1],
-                "SessionIds": session_ids,
-                "PageSize": CALLS_PAGE_SIZE,
-                "PageNumber": page_number,
-            },
-        )
-
     def call(self, action: str, params: dict[str, Any]) -> CallResult:
         """Send one action, retrying transient faults; every attempt is paced and signed anew."""
         body = json.dumps(params, ensure_ascii=False).encode("utf-8")

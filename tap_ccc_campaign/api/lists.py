@@ -15,6 +15,7 @@ read kept: the caller decides what an incomplete list costs.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -38,13 +39,36 @@ class OffsetList:
     key_type: type  # int or str
     page_size: int  # what is asked per page: the documented maximum, or the API's usual 100
     max_passes: int = 2
+    # A full last page is followed by one more before the list counts as whole: what proves an
+    # item gone. A list nothing is ever concluded from (call records by SessionIds) stops at its count.
+    prove_end: bool = True
+    # Items without their key are kept, each keyed by its content (call records without a SessionId).
+    keyless_ok: bool = False
+    older_list_field: str | None = None  # the list's name in older answers (TelCdrs)
 
     def key_of(self, item: Any) -> Any:
-        return item if self.key is None else item[self.key]
+        if self.key is None:
+            return item
+        value = item.get(self.key)
+        if self.keyless_ok and not (self._named(value) and value):  # missing, null or empty
+            return ("keyless", json.dumps(item, sort_keys=True, default=str))
+        return value
 
     def valid(self, item: Any) -> bool:
-        value = item if self.key is None else (item.get(self.key) if isinstance(item, dict) else None)
+        if self.key is None:
+            return self._named(item)
+        if not isinstance(item, dict):
+            return False
+        return self.keyless_ok or self._named(item.get(self.key))
+
+    def _named(self, value: Any) -> bool:
         return isinstance(value, self.key_type) and not isinstance(value, bool)
+
+    def entries(self, data: dict[str, Any]) -> Any:
+        found = data.get(self.list_field)
+        if found is None and self.older_list_field is not None:
+            found = data.get(self.older_list_field)
+        return found
 
 
 @dataclass
@@ -83,7 +107,7 @@ class Pass:
             if not entries:
                 self.complete = self.whole
                 return
-            if self.whole and (len(entries) < size or len(self.distinct) == before):
+            if self.whole and (not kind.prove_end or len(entries) < size or len(self.distinct) == before):
                 self.complete = True
                 return
             offset = max(offset, number * size + len(entries))
@@ -120,7 +144,7 @@ class OffsetReader:
         kind = self.kind
         result = self.client.call(kind.action, {**self.params, "PageSize": size, "PageNumber": number})
         self.calls += 1
-        total, entries = result.data.get("TotalCount"), result.data.get(kind.list_field)
+        total, entries = result.data.get("TotalCount"), kind.entries(result.data)
         if entries is None and total == 0:
             entries = []  # an empty list may come without its field
         if (
@@ -136,6 +160,13 @@ class OffsetReader:
             )
         self.total = total
         return total, entries
+
+
+def read_pages(client: CCCClient, kind: OffsetList, params: dict[str, Any]) -> Iterator[list[Any]]:
+    """Each page's items of an offset list, pass after pass until one is whole (items may repeat)."""
+    reader = OffsetReader(client, kind, params)
+    for current in reader.passes():
+        yield from current
 
 
 def read_all(client: CCCClient, kind: OffsetList, params: dict[str, Any]) -> Read:

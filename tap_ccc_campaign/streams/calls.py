@@ -16,7 +16,6 @@ a complete discovery sync no longer lists it.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections import Counter, defaultdict
@@ -26,7 +25,7 @@ from typing import Any
 
 from tap_ccc_campaign.api import cdr, windows
 from tap_ccc_campaign.api.client import CALLS_PAGE_SIZE, CCCClient
-from tap_ccc_campaign.api.errors import TransportError
+from tap_ccc_campaign.api.lists import OffsetList, read_pages
 from tap_ccc_campaign.api.session_list import Sessions
 from tap_ccc_campaign.config.settings import Settings
 from tap_ccc_campaign.errors import SyncFailedError, TapError
@@ -79,35 +78,38 @@ class Fetched:
     anonymous: int  # records without a SessionId: they cannot be matched to a session
 
 
+# Records are asked for by SessionIds, a hundred at a time; nothing is concluded from what a
+# window lacks (a session without a record stays pending), so the count ends the list.
+TEL_CDR = OffsetList(
+    "DescribeTelCdr",
+    "TelCdrList",
+    "SessionId",
+    str,
+    CALLS_PAGE_SIZE,
+    prove_end=False,
+    keyless_ok=True,
+    older_list_field="TelCdrs",
+)
+
+
 def fetch(client: CCCClient, sdk_app_id: int, session_ids: list[str], spans: list[tuple[int, int]]) -> Fetched:
     """The records of ``session_ids`` found in the windows (newest first), and the ids with none."""
     found: dict[str, dict[str, Any]] = {}
-    anonymous = 0
+    anonymous: set[Any] = set()
     remaining = list(session_ids)
     for span in spans:
         if not remaining:
             break
-        page = 0
-        while True:
-            result = client.describe_calls(sdk_app_id, span, remaining, page)
-            total = result.data.get("TotalCount")
-            rows = result.data.get("TelCdrList", result.data.get("TelCdrs")) or []
-            if not isinstance(total, int) or not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-                raise TransportError(
-                    f"the call records (page {page}) are not the shape the API documents (RequestId {result.request_id})",
-                    http_status=200,
-                )
+        asked = {"SdkAppId": sdk_app_id, "StartTimeStamp": span[0], "EndTimeStamp": span[1], "SessionIds": remaining}
+        for rows in read_pages(client, TEL_CDR, asked):
             for row in rows:
                 session = row.get("SessionId")
                 if not isinstance(session, str) or not session:
-                    anonymous += 1
+                    anonymous.add(TEL_CDR.key_of(row))
                 elif session in remaining and session not in found:
                     found[session] = row
-            page += 1
-            if not rows or page >= math.ceil(total / CALLS_PAGE_SIZE):
-                break
         remaining = [s for s in remaining if s not in found]
-    return Fetched(list(found.values()), remaining, anonymous)
+    return Fetched(list(found.values()), remaining, len(anonymous))
 
 
 def campaign_end(client: CCCClient, campaign: ParentCalls) -> int | None:
