@@ -11,10 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tap_ccc_campaign.api.signer import Credentials
-from tap_ccc_campaign.config.schema import (
-    API_RATE_LIMIT,
-    DEFAULT_API_URL,
-)
+from tap_ccc_campaign.config.schema import API_RATE_LIMIT, default
 
 
 @dataclass(frozen=True)
@@ -30,13 +27,13 @@ class Settings:
     max_attempts: int
     max_retry_seconds: float
     retry_backoff_seconds: float
-    log_metrics: bool = False
-    full_refresh: bool = False
-    full_refresh_days: int = 7
-    start_date: datetime | None = None
-    max_deleted_share: float = 0.5
-    directory_full_read_hours: float = 24
-    directory_lookback_seconds: int = 300
+    log_metrics: bool
+    full_refresh: bool
+    full_refresh_days: int
+    start_date: datetime | None
+    max_deleted_share: float
+    directory_full_read_hours: float
+    directory_lookback_seconds: int
 
     @property
     def workers(self) -> int:
@@ -58,7 +55,7 @@ class Settings:
                 len(ids) - len(unique),
                 ", ".join(map(str, dropped[:20])) + (" …" if len(dropped) > 20 else ""),
             )
-        rate = float(_given(config, "requests_per_second", API_RATE_LIMIT))
+        rate = float(_given(config, "requests_per_second"))
         if rate > API_RATE_LIMIT:
             logger.warning(
                 "requests_per_second is %g, above Tencent's limit of %d/s for this action: "
@@ -70,29 +67,29 @@ class Settings:
             credentials=Credentials(config["secret_id"], config["secret_key"], config.get("token") or None),
             sdk_app_ids=tuple(dict.fromkeys(int(a) for a in config.get("sdk_app_ids") or [config["sdk_app_id"]])),
             campaign_ids=unique,
-            api_url=_given(config, "api_url", DEFAULT_API_URL),
+            api_url=_given(config, "api_url"),
             region=config.get("region") or None,
             language=config.get("language") or None,
             requests_per_second=rate,
-            request_timeout=float(_given(config, "request_timeout", 30)),
-            max_attempts=int(_given(config, "max_attempts", 5)),
-            max_retry_seconds=float(_given(config, "max_retry_seconds", 120)),
-            retry_backoff_seconds=float(_given(config, "retry_backoff_seconds", 1)),
-            log_metrics=bool(_given(config, "log_metrics", False)),
-            full_refresh=bool(_given(config, "full_refresh", False)),
-            full_refresh_days=int(_given(config, "full_refresh_days", 7)),
+            request_timeout=float(_given(config, "request_timeout")),
+            max_attempts=int(_given(config, "max_attempts")),
+            max_retry_seconds=float(_given(config, "max_retry_seconds")),
+            retry_backoff_seconds=float(_given(config, "retry_backoff_seconds")),
+            log_metrics=bool(_given(config, "log_metrics")),
+            full_refresh=bool(_given(config, "full_refresh")),
+            full_refresh_days=int(_given(config, "full_refresh_days")),
             start_date=parse_start_date(config.get("start_date")),
-            max_deleted_share=float(_given(config, "max_deleted_share", 0.5)),
-            directory_full_read_hours=float(_given(config, "directory_full_read_hours", 24)),
-            directory_lookback_seconds=int(_given(config, "directory_lookback_seconds", 300)),
+            max_deleted_share=float(_given(config, "max_deleted_share")),
+            directory_full_read_hours=float(_given(config, "directory_full_read_hours")),
+            directory_lookback_seconds=int(_given(config, "directory_lookback_seconds")),
         )
 
 
-def _given(config: Mapping[str, Any], key: str, default: Any) -> Any:
+def _given(config: Mapping[str, Any], key: str) -> Any:
     """A setting's value; null is not given (the schema lets every setting be null, as Meltano may
-    pass one it has no value for), so it takes the default rather than failing a conversion."""
+    pass one it has no value for), so it takes its declared default rather than failing a conversion."""
     value = config.get(key)
-    return default if value is None else value
+    return default(key) if value is None else value
 
 
 def parse_start_date(value: Any) -> datetime | None:
