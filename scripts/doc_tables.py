@@ -33,12 +33,14 @@ def _default(spec: dict[str, Any]) -> str:
 
 
 def settings_table() -> str:
-    from tap_ccc_campaign.config.schema import SCHEMA
+    # From the declarations themselves: singer-sdk adds its own settings to the schema in place.
+    from tap_ccc_campaign.config.schema import DECLARED
 
     rows = ["| Setting | Default | What it does |", "|---|---|---|"]
-    for name, spec in SCHEMA["properties"].items():
+    for name, spec in DECLARED.items():
         sensitive = " Sensitive." if spec.get("secret") else ""
-        rows.append(f"| `{name}` | {_default(spec)} | {_cell(spec.get('description', ''))}{sensitive} |")
+        text = " ".join(spec["description"].split())
+        rows.append(f"| `{name}` | {_default(spec)} | {_cell(text)}{sensitive} |")
     return "\n".join(rows)
 
 

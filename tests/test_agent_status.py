@@ -129,7 +129,7 @@ def test_a_window_that_fails_is_named_and_read_again_next_sync(start_emulator):
 
 
 def test_it_checkpoints_as_it_goes_and_a_resumed_run_reads_only_the_rest(app, monkeypatch):
-    monkeypatch.setattr(agent_status, "STATE_EVERY", 20)
+    monkeypatch.setattr(agent_status.AgentStatusHistoryStream, "STATE_EVERY", 20)
     real = time.time()
     monkeypatch.setattr(agent_status, "clock", lambda: real)
     sink: list[dict] = []

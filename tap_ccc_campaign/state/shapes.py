@@ -198,17 +198,13 @@ class Map(Shape):
     def clean(self, value: Any, ctx: Context) -> Cleaned:
         if not isinstance(value, dict):
             return DROP, [Finding("", f"is not a map of {self.key.name} to values")]
-        kept, findings = {}, []
-        for key, inner in value.items():
-            if not self.key.fits(key):
-                findings.append(Finding(f"[{key!r}]", f"is not {self.key.article} {self.key.name}"))
-                continue
-            good, found = self.value.clean(inner, ctx)
-            label = key if self.key.ids else repr(key)  # an id as the tap writes it; text quoted
-            findings.extend(Finding(f"[{label}]{f.where}", f.problem, f.clamped) for f in found)
-            if good is not DROP:
-                kept[key] = good
-        return kept, findings
+        misfits = [
+            Finding(f"[{k!r}]", f"is not {self.key.article} {self.key.name}") for k in value if not self.key.fits(k)
+        ]
+        # An id as the tap writes it; text quoted.
+        fitting = [(k if self.key.ids else repr(k), k, v) for k, v in value.items() if self.key.fits(k)]
+        kept, findings = _each(self.value, fitting, ctx)
+        return dict(kept), misfits + findings
 
 
 @dataclass(frozen=True)
@@ -217,21 +213,28 @@ class Chunks(Shape):
 
     item: Shape
 
+    def clean(self, value: Any, ctx: Context) -> Cleaned:
+        if not isinstance(value, list):
+            return DROP, [Finding("", "is not a list")]
+        kept, findings = _each(self.item, [(str(i), i, v) for i, v in enumerate(value)], ctx)
+        return [good for _, good in kept], findings
+
     @property
     def doc(self) -> str:  # type: ignore[override]
         return f"list of {self.item.doc}"
 
-    def clean(self, value: Any, ctx: Context) -> Cleaned:
-        if not isinstance(value, list):
-            return DROP, [Finding("", "is not a list")]
-        kept: list[Any] = []
-        findings: list[Finding] = []
-        for i, inner in enumerate(value):
-            good, found = self.item.clean(inner, ctx)
-            findings.extend(Finding(f"[{i}]{f.where}", f.problem, f.clamped) for f in found)
-            if good is not DROP:
-                kept.append(good)
-        return kept, findings
+
+def _each(shape: Shape, parts: list[tuple[str, Any, Any]], ctx: Context) -> tuple[list[tuple[Any, Any]], list[Finding]]:
+    """(label, key, value) parts cleaned one by one by ``shape``: (key, what is kept) of those kept,
+    and each finding placed under its label."""
+    kept: list[tuple[Any, Any]] = []
+    findings: list[Finding] = []
+    for label, key, inner in parts:
+        good, found = shape.clean(inner, ctx)
+        findings.extend(Finding(f"[{label}]{f.where}", f.problem, f.clamped) for f in found)
+        if good is not DROP:
+            kept.append((key, good))
+    return kept, findings
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,11 @@ from tap_ccc_campaign.errors import PermissionDeniedError, SyncFailedError, TapE
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
-from tap_ccc_campaign.streams.base import CCCStream, list_failed, transport_cause
+from tap_ccc_campaign.streams.base import CCCStream, list_failed, release, transport_cause
 from tap_ccc_campaign.validation import Violation
 
 clock = time.time  # the moment a sync reads up to (a test sets it)
 SETTLE = 300  # seconds: a status change is read once it is this old (visible everywhere by then)
-STATE_EVERY = 5000  # records between two STATE messages
 # A refused change is not asked for again: the history of the past is what it is.
 REFUSED = (
     "status change(s) were refused by the schema and not loaded "
@@ -68,7 +67,7 @@ class AgentStatusHistoryStream(CCCStream):
         unlisted = Failures("SdkAppId")  # apps whose agent list could not be read
         denied = False  # an app's agent list the key may not read: the stream names the permission
         stale: list[str] = []  # agents whose bookmark is older than the API can reach
-        agents_seen = emitted = checkpointed = 0
+        agents_seen = emitted = 0
 
         def jobs() -> Iterator[Window]:
             nonlocal agents_seen, denied
@@ -110,7 +109,7 @@ class AgentStatusHistoryStream(CCCStream):
                         raise error
                     stopped.add((sdk_app_id, agent))
                     doing = f"reading its status history from {chunk[0]}"
-                    self._campaign_failed(agent, error, failures, doing, gone_if_said=True)
+                    self._item_failed(agent, error, failures, doing, gone_if_said=True)
                     continue
                 read = future.result()
                 if not read.complete:  # what it read is loaded; its bookmark stays before the window
@@ -126,13 +125,9 @@ class AgentStatusHistoryStream(CCCStream):
                     emitted += 1
                 if (sdk_app_id, agent) not in stopped:
                     bookmarks[str(sdk_app_id)][agent] = chunk[1]
-                if emitted - checkpointed >= STATE_EVERY:
-                    checkpointed = emitted
-                    self._checkpoint()
+                self._checkpoint_every(emitted)
         finally:
-            pool.close()
-            client.stop()
-            client.close()
+            release(client, pool)
         if stale:
             self.logger.warning(
                 "%d agent(s) were last read before %s, beyond DescribeStaffStatusHistory's 180 days: their "

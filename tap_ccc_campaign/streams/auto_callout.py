@@ -33,7 +33,7 @@ from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.state import encoding
 from tap_ccc_campaign.state.keys import by_id
-from tap_ccc_campaign.streams.base import CCCStream, list_failed
+from tap_ccc_campaign.streams.base import CCCStream, list_failed, release
 from tap_ccc_campaign.streams.calls import CallRecordsStream, ParentCalls
 
 FINAL = (2, 4)  # finished, ended: the task calls no one, until restarted
@@ -173,7 +173,7 @@ class _TaskDetailStream(TaskSource):
                 if error is not None:
                     if not isinstance(error, TapError):
                         raise error
-                    self._campaign_failed(task_id, error, failures, "reading its detail", gone_if_said=True)
+                    self._item_failed(task_id, error, failures, "reading its detail", gone_if_said=True)
                     continue
                 detail = future.result()
                 tasks += 1
@@ -199,9 +199,7 @@ class _TaskDetailStream(TaskSource):
                 elif good:
                     seen[sdk_app_id][task_id] = checksum
         finally:
-            pool.close()
-            client.stop()
-            client.close()
+            release(client, pool)
             for sdk_app_id in settings.sdk_app_ids:
                 done_state[sdk_app_id] = encoding.encode_map(done[sdk_app_id])
                 seen_state[sdk_app_id] = encoding.encode_map(seen[sdk_app_id])

@@ -24,6 +24,7 @@ from tap_ccc_campaign.config.settings import Settings
 from tap_ccc_campaign.errors import FatalRunError, PermissionDeniedError, SyncFailedError, TapError, one_line
 from tap_ccc_campaign.run.failures import Failures, StreamFailures
 from tap_ccc_campaign.run.output import Writer
+from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.run.spool import Spool
 from tap_ccc_campaign.sdk_private import UNHANDLED_ERROR_LINE, PrivateStreamHooks
@@ -33,6 +34,7 @@ from tap_ccc_campaign.validation import RecordChecker
 class CCCStream(PrivateStreamHooks):
     # Streams write their own STATE as they go (see _checkpoint); singer-sdk's counter never fires.
     STATE_MSG_FREQUENCY = 2**62
+    STATE_EVERY = 5000  # records between two of the stream's own STATE messages (see _checkpoint_every)
     # Every record leaves the tap checked against its schema, unknown fields dropped at any depth
     # (validation.RecordChecker): singer-sdk's own pass over each record would change nothing.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
@@ -51,11 +53,13 @@ class CCCStream(PrivateStreamHooks):
         self._told = _ToldOnce()
         self.logger.addFilter(self._told)
         self.records_read = 0  # records handed to singer-sdk (read and valid), this run
+        self._checkpointed = 0  # records emitted at the last STATE of this sync
         self.checker: RecordChecker | None = None
 
     def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         if self._writer is not None:
             self._writer.on_record_written(self._written)
+        self._checkpointed = 0  # records emitted at the last STATE of this sync
         records = self._sync()
         try:
             try:
@@ -113,6 +117,13 @@ class CCCStream(PrivateStreamHooks):
 
     def save_progress(self) -> None:
         """Put what this run has done so far into the stream's state (called before each STATE)."""
+
+    def _checkpoint_every(self, emitted: int) -> None:
+        """A STATE once STATE_EVERY more records were emitted since the last: a stopped run then
+        repeats little, and the state is not written again for every few records."""
+        if emitted - self._checkpointed >= self.STATE_EVERY:
+            self._checkpointed = emitted
+            self._checkpoint()
 
     def _checkpoint(self) -> None:
         self.save_progress()
@@ -195,9 +206,9 @@ class CCCStream(PrivateStreamHooks):
                 if not wanted or entry["CampaignId"] in wanted:
                     yield sdk_app_id, entry
 
-    def _campaign_failed(
+    def _item_failed(
         self,
-        campaign_id: int | str,
+        item: int | str,
         error: BaseException,
         failures: Failures,
         doing: str,
@@ -205,10 +216,11 @@ class CCCStream(PrivateStreamHooks):
         gone_if_said: bool = False,
         count: int = 1,
     ) -> None:
-        """One campaign's call failed while ``doing`` ("listing its sessions"): what stops the run is
-        raised, the rest counted. With ``gone_if_said``, an answer that says the campaign does not
-        exist (gone since it was listed) skips it with a warning; a code alone never does."""
-        label = str(campaign_id)
+        """A call about one item (a campaign, task or agent: the stream's ``unit``) failed while
+        ``doing`` ("listing its sessions"): what stops the run is raised, the rest counted. With
+        ``gone_if_said``, an answer that says that very item does not exist (gone since it was
+        listed) skips it with a warning; a code alone never does."""
+        label = str(item)
         if gone_if_said and isinstance(error, APIError) and error.missing_for(self.unit) is Missing.SAYS_SO:
             self.logger.warning("%s %s no longer exists: skipped %s (%s)", self.unit.capitalize(), label, doing, error)
             return
@@ -259,6 +271,14 @@ class CCCStream(PrivateStreamHooks):
         if isinstance(error, APIError):
             tags["error_code"] = error.code
         metrics.log(self.metrics_logger, metrics.Point("timer", metrics.Metric.HTTP_REQUEST_DURATION, seconds, tags))
+
+
+def release(client: CCCClient, *pools: OrderedPool[Any, Any]) -> None:
+    """Close a sync's pools and client, however the sync ends (its calls in flight are let go)."""
+    for pool in pools:
+        pool.close()
+    client.stop()
+    client.close()
 
 
 def forget_unlisted(kept: dict[int, dict[int, Any]], listed: dict[int, set[int]], apps: Iterable[int]) -> None:

@@ -37,7 +37,7 @@ from tap_ccc_campaign.state.fingerprints import mark as entry_mark
 from tap_ccc_campaign.state.ids import IdSet
 from tap_ccc_campaign.state.keys import by_id
 from tap_ccc_campaign.state.marks import decode_marks, encode_marks
-from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted
+from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted, release
 
 # Syncs in a row a loaded call is read again while its record can still change (ASR text being
 # made) before it is kept as it is.
@@ -232,7 +232,7 @@ class CallRecordsStream(CCCStream):
         why = Counter[str]()  # calls not loaded this run, by reason
         twice: list[tuple[str, int]] = []  # (session, the campaign it was listed under again)
         short: list[int] = []  # campaigns whose session list was not whole
-        emitted = asked_in_all = campaigns_seen = checkpointed = 0
+        emitted = asked_in_all = campaigns_seen = 0
 
         def campaigns() -> Iterator[ParentCalls]:
             for sdk_app_id, entry in self._parents(settings, client):
@@ -286,7 +286,8 @@ class CallRecordsStream(CCCStream):
             for campaign, future in sessions_pool.map(campaigns()):
                 error = future.exception()
                 if error is not None:
-                    self._failed(campaign, error, list_failures, self.listing, gone_if_said=True)
+                    campaign.failed = True
+                    self._item_failed(campaign.parent_id, error, list_failures, self.listing, gone_if_said=True)
                     listed: list[str] = []
                 else:
                     found = future.result()
@@ -311,7 +312,9 @@ class CallRecordsStream(CCCStream):
                 campaign.batches_left -= 1
                 error = future.exception()
                 if error is not None:
-                    self._failed(campaign, error, failures, f"reading {len(asked)} call record(s)", calls=len(asked))
+                    campaign.failed = True
+                    doing = f"reading {len(asked)} call record(s)"
+                    self._item_failed(campaign.parent_id, error, failures, doing, count=len(asked))
                     why["read failed (kept pending)"] += len(asked)
                 else:
                     fetched = future.result()
@@ -338,14 +341,9 @@ class CallRecordsStream(CCCStream):
                             why["no record yet (kept pending)"] += 1
                 if campaign.batches_left == 0:
                     self._finish(campaign, out_of_reach)
-                    if emitted - checkpointed >= self.STATE_EVERY:
-                        checkpointed = emitted
-                        self._checkpoint()
+                    self._checkpoint_every(emitted)
         finally:
-            sessions_pool.close()
-            calls_pool.close()
-            client.stop()
-            client.close()
+            release(client, sessions_pool, calls_pool)
         if not failures and not list_failures and self._listed_whole(settings):
             for kept in (marks, self._loaded, self._pending, self._changing, self._ends):
                 forget_unlisted(kept, listed_now, settings.sdk_app_ids)
@@ -421,19 +419,6 @@ class CallRecordsStream(CCCStream):
         if campaign.listed and done:
             assert self._marks is not None
             self._marks[app][cid] = campaign.mark
-
-    def _failed(
-        self,
-        campaign: ParentCalls,
-        error: BaseException,
-        failures: Failures,
-        doing: str,
-        *,
-        gone_if_said: bool = False,
-        calls: int = 0,
-    ) -> None:
-        campaign.failed = True
-        self._campaign_failed(campaign.parent_id, error, failures, doing, gone_if_said=gone_if_said, count=calls)
 
     def _tell(self, campaigns: list[ParentCalls], twice: list[tuple[str, int]], reach: int, settings: Settings) -> None:
         sessions = [(c.parent_id, s) for c in campaigns for s in c.out_of_reach]

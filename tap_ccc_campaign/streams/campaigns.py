@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from concurrent.futures import Future
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.state.cycle import Cycle
 from tap_ccc_campaign.state.deletions import deletion_records
 from tap_ccc_campaign.state.ledger import Ledger
-from tap_ccc_campaign.streams.base import CCCStream, attempts, transport_cause, unreachable
+from tap_ccc_campaign.streams.base import CCCStream, attempts, release, transport_cause, unreachable
 from tap_ccc_campaign.validation import RecordChecker
 
 # Campaigns in a row that may fail without any answer from the API before the run stops:
@@ -28,6 +29,18 @@ from tap_ccc_campaign.validation import RecordChecker
 UNREACHABLE_CAMPAIGNS = 2
 
 Campaign = tuple[int, int]  # (SdkAppId, CampaignId)
+
+
+@dataclass(frozen=True)
+class Judge:
+    """What one sync judges each campaign's answer with. ``unlisted``: a complete list read this sync
+    did not show the campaigns being judged (a generic "not found" then counts as proof)."""
+
+    checker: RecordChecker
+    failures: Failures
+    ledger: Ledger
+    several_apps: bool
+    unlisted: bool
 
 
 class PredictiveDialingCampaignsStream(CCCStream):
@@ -125,7 +138,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
                 cycle.count(),
             )
         listings: list[Listing] = []
-        several_apps = len(settings.sdk_app_ids) > 1
+        judge = Judge(checker, failures, ledger, several_apps=len(settings.sdk_app_ids) > 1, unlisted=False)
         unanswered = 0  # campaigns in a row that failed before the API ever answered
         error: BaseException | None = None
         unconfirmed: list[Campaign] = []  # loaded before, not in this sync's complete list: read to know
@@ -140,9 +153,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
                         unanswered += 1
                         if unanswered >= UNREACHABLE_CAMPAIGNS or error.fatal:
                             raise unreachable(settings, error)
-                    record, print_ = self._record(
-                        campaign, future, checker, failures, ledger, several_apps=several_apps, unlisted=False
-                    )
+                    record, print_ = self._record(campaign, future, judge)
                     if record is not None:
                         yield from self._hand_over(record, campaign, print_, cycle, last_sync)
                     progress.advance()
@@ -154,17 +165,13 @@ class PredictiveDialingCampaignsStream(CCCStream):
                     unconfirmed = [(app, cid) for app in settings.sdk_app_ids for cid in ledger.unconfirmed(app)]
                     for campaign, future in pool.map(unconfirmed):
                         requests_made.increment(attempts(future))
-                        record, print_ = self._record(
-                            campaign, future, checker, failures, ledger, several_apps=several_apps, unlisted=True
-                        )
+                        record, print_ = self._record(campaign, future, replace(judge, unlisted=True))
                         if record is not None:
                             yield from self._hand_over(record, campaign, print_, cycle, last_sync)
                 if not failures:
                     yield from self._deletions(settings, ledger, last_sync, failures)
         finally:
-            pool.close()
-            client.stop()
-            client.close()
+            release(client, pool)
         last_sync["complete"] = not failures
         if failures:
             self.save_progress()  # the next run resumes this cycle
@@ -269,39 +276,20 @@ class PredictiveDialingCampaignsStream(CCCStream):
             last_sync["campaigns"] = progress.total
 
     def _record(
-        self,
-        campaign: Campaign,
-        future: Future[CallResult],
-        checker: RecordChecker,
-        failures: Failures,
-        ledger: Ledger,
-        *,
-        several_apps: bool,
-        unlisted: bool,
+        self, campaign: Campaign, future: Future[CallResult], judge: Judge
     ) -> tuple[dict[str, Any] | None, int]:
         """The record for one campaign, or None when it is skipped or failed (failures says which),
-        with the fingerprint of the list entry it was read for (0 when not listed). ``unlisted``: a
-        complete list read this sync did not show it."""
+        with the fingerprint of the list entry it was read for (0 when not listed)."""
         sdk_app_id, campaign_id = campaign
-        listed = ledger.take(sdk_app_id, campaign_id)
-        record = self._checked(
-            campaign, future, checker, failures, ledger, several_apps=several_apps, unlisted=unlisted
-        )
+        listed = judge.ledger.take(sdk_app_id, campaign_id)
+        record = self._checked(campaign, future, judge)
         if record is not None:
-            ledger.found(sdk_app_id, campaign_id, listed)
+            judge.ledger.found(sdk_app_id, campaign_id, listed)
         return record, listed[0]
 
-    def _checked(
-        self,
-        campaign: Campaign,
-        future: Future[CallResult],
-        checker: RecordChecker,
-        failures: Failures,
-        ledger: Ledger,
-        *,
-        several_apps: bool,
-        unlisted: bool,
-    ) -> dict[str, Any] | None:
+    def _checked(self, campaign: Campaign, future: Future[CallResult], judge: Judge) -> dict[str, Any] | None:
+        checker, failures, ledger, unlisted = judge.checker, judge.failures, judge.ledger, judge.unlisted
+        several_apps = judge.several_apps
         sdk_app_id, campaign_id = campaign
         label = str(campaign_id) + (f" of SdkAppId {sdk_app_id}" if several_apps else "")
         name = f"campaign {label}"

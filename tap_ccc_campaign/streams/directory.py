@@ -24,7 +24,7 @@ from tap_ccc_campaign.errors import SyncFailedError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.state.deletions import Deletions, deletion_records
-from tap_ccc_campaign.streams.base import CCCStream, list_failed
+from tap_ccc_campaign.streams.base import CCCStream, list_failed, release
 
 clock = time.time  # the moment a sync reads up to (a test sets it)
 
@@ -35,8 +35,15 @@ def checksum(item: dict[str, Any]) -> int:
 
 
 class DirectoryStream(CCCStream):
+    """A stream of one app-wide list: it declares ``kind`` (the list: its action and what names an
+    item), and its CAM action follows from it."""
+
     kind: PagedList
     selected_by_default = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.actions = (cls.kind.action,)
 
     def _sync(self) -> Generator[dict[str, Any], None, None]:
         settings = Settings.from_config(self.config, self.logger)
@@ -141,8 +148,7 @@ class DirectoryStream(CCCStream):
                     )
                 apps[str(sdk_app_id)] = kept
         finally:
-            client.stop()
-            client.close()
+            release(client)
         self.logger.info(
             "Done: %d %s emitted, %d unchanged not emitted again, %d marked deleted; %d call(s) of %s",
             emitted,
@@ -187,7 +193,6 @@ class DirectoryStream(CCCStream):
 class SkillGroupsStream(DirectoryStream):
     name = "skill_groups"
     record_per = "skill group (campaigns' and calls' `SkillGroupId`)"
-    actions = ("DescribeSkillGroupInfoList",)
     primary_keys = ("SdkAppId", "SkillGroupId")
     kind = SKILL_GROUPS
 
@@ -195,6 +200,5 @@ class SkillGroupsStream(DirectoryStream):
 class AgentsStream(DirectoryStream):
     name = "agents"
     record_per = "agent (calls' `SeatUser.UserId`/`Mail`)"
-    actions = ("DescribeStaffInfoList",)
     primary_keys = ("SdkAppId", "Mail")
     kind = AGENTS

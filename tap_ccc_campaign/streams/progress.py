@@ -14,7 +14,7 @@ from tap_ccc_campaign.config.settings import Settings
 from tap_ccc_campaign.errors import SyncFailedError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.progress_log import Progress
-from tap_ccc_campaign.streams.base import CCCStream
+from tap_ccc_campaign.streams.base import CCCStream, release
 
 
 class PredictiveDialingCampaignProgressStream(CCCStream):
@@ -44,8 +44,7 @@ class PredictiveDialingCampaignProgressStream(CCCStream):
                 yield record
                 emitted += 1
         finally:
-            client.stop()
-            client.close()
+            release(client)
         self.logger.info("Done: %d campaign progress row(s)", emitted)
         if failures:
             raise SyncFailedError(failures.summary(emitted + failures.count))

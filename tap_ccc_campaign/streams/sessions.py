@@ -21,7 +21,7 @@ from tap_ccc_campaign.state import activity
 from tap_ccc_campaign.state.fingerprints import mark as entry_mark
 from tap_ccc_campaign.state.ids import IdSet
 from tap_ccc_campaign.state.marks import decode_marks, encode_marks
-from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted
+from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted, release
 
 Listed = tuple[int, int, int]  # (SdkAppId, CampaignId, the mark of its list entry)
 
@@ -58,7 +58,7 @@ class PredictiveDialingSessionsStream(CCCStream):
             window=settings.workers * 2,
         )
         failures = Failures()
-        emitted = campaigns = checkpointed = 0
+        emitted = campaigns = 0
         seen: defaultdict[int, IdSet] = defaultdict(IdSet)  # session ids emitted this run, per app
         twice: list[tuple[str, int]] = []  # (session id, the campaign it was listed under again)
         short: list[int] = []  # campaigns whose session list was not whole
@@ -77,7 +77,7 @@ class PredictiveDialingSessionsStream(CCCStream):
                 progress.advance()
                 error = future.exception()
                 if error is not None:
-                    self._campaign_failed(campaign_id, error, failures, "listing the sessions", gone_if_said=True)
+                    self._item_failed(campaign_id, error, failures, "listing the sessions", gone_if_said=True)
                     continue
                 refused = False
                 listed = future.result()
@@ -101,13 +101,9 @@ class PredictiveDialingSessionsStream(CCCStream):
                     short.append(campaign_id)
                 elif not refused:  # only once all its sessions were written: else listed again next time
                     marks[sdk_app_id][campaign_id] = mark
-                if emitted - checkpointed >= self.STATE_EVERY:
-                    checkpointed = emitted
-                    self._checkpoint()
+                self._checkpoint_every(emitted)
         finally:
-            pool.close()
-            client.stop()
-            client.close()
+            release(client, pool)
         if not failures and self._listed_whole(settings):
             forget_unlisted(marks, listed_now, settings.sdk_app_ids)
         self.save_progress()
