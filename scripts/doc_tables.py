@@ -45,25 +45,9 @@ def settings_table() -> str:
 
 
 def _streams() -> list[Any]:
-    from tap_ccc_campaign.tap import TapCCCCampaign
+    from tap_ccc_campaign.streams import STREAMS
 
-    tap = TapCCCCampaign(config={}, validate_config=False)
-    return sorted(tap.streams.values(), key=lambda s: list(STREAM_ORDER).index(s.name))
-
-
-# The order a reader meets them in: the campaigns and their calls, then the people, then the robot tasks.
-STREAM_ORDER = (
-    "predictive_dialing_campaigns",
-    "predictive_dialing_campaign_progress",
-    "predictive_dialing_sessions",
-    "predictive_dialing_calls",
-    "skill_groups",
-    "agents",
-    "agent_status_history",
-    "auto_callout_tasks",
-    "auto_callout_callees",
-    "auto_callout_calls",
-)
+    return list(STREAMS)
 
 
 def streams_table() -> str:
@@ -88,8 +72,9 @@ def cam_table() -> str:
 
 def state_table() -> str:
     from tap_ccc_campaign.state import shapes
+    from tap_ccc_campaign.streams import state_shapes
 
-    return shapes.table()
+    return shapes.table(state_shapes())
 
 
 TABLES = {

@@ -33,18 +33,7 @@ from tap_ccc_campaign.run.output import Writer
 from tap_ccc_campaign.run.spool import Spool
 from tap_ccc_campaign.sdk_private import PrivateHooks
 from tap_ccc_campaign.state import state_file
-from tap_ccc_campaign.streams import (
-    AgentsStream,
-    AgentStatusHistoryStream,
-    AutoCalloutCalleesStream,
-    AutoCalloutCallsStream,
-    AutoCalloutTasksStream,
-    PredictiveDialingCallsStream,
-    PredictiveDialingCampaignProgressStream,
-    PredictiveDialingCampaignsStream,
-    PredictiveDialingSessionsStream,
-    SkillGroupsStream,
-)
+from tap_ccc_campaign.streams import STREAMS, PredictiveDialingCampaignsStream, name_of, state_shapes
 from tap_ccc_campaign.validation import load_schema
 
 ENV_PREFIX = "TAP_CCC_CAMPAIGN_"
@@ -104,27 +93,14 @@ class TapCCCCampaign(PrivateHooks):
         read_config_file(path)
 
     def load_state(self, state_input: dict[str, Any]) -> None:
-        usable, dropped = state_file.cleaned(state_input)
+        usable, dropped = state_file.cleaned(state_input, state_shapes())
         for problem in dropped:
             self.logger.warning("The state given: %s", problem)
         super().load_state(usable)
 
     def discover_streams(self) -> list[Stream]:
         shared: dict[str, Any] = {"spool": self.spool, "failed": self.failed_streams}
-        return [
-            PredictiveDialingCampaignsStream(tap=self, schema=load_schema(), **shared),
-            PredictiveDialingCampaignProgressStream(
-                tap=self, schema=load_schema("predictive_dialing_campaign_progress"), **shared
-            ),
-            PredictiveDialingSessionsStream(tap=self, schema=load_schema("predictive_dialing_sessions"), **shared),
-            PredictiveDialingCallsStream(tap=self, schema=load_schema("predictive_dialing_calls"), **shared),
-            SkillGroupsStream(tap=self, schema=load_schema("skill_groups"), **shared),
-            AgentsStream(tap=self, schema=load_schema("agents"), **shared),
-            AgentStatusHistoryStream(tap=self, schema=load_schema("agent_status_history"), **shared),
-            AutoCalloutTasksStream(tap=self, schema=load_schema("auto_callout_tasks"), **shared),
-            AutoCalloutCalleesStream(tap=self, schema=load_schema("auto_callout_callees"), **shared),
-            AutoCalloutCallsStream(tap=self, schema=load_schema("auto_callout_calls"), **shared),
-        ]
+        return [kind(tap=self, schema=load_schema(name_of(kind)), **shared) for kind in STREAMS]
 
     def sync_all(self) -> None:  # type: ignore[misc]  # final in singer-sdk; the run's failure summary needs it
         """Every selected stream runs; those that ended with failures are named together at the end."""

@@ -12,6 +12,7 @@ from ccc_emulator.data import CampaignStore
 
 from tap_ccc_campaign.state import encoding
 from tap_ccc_campaign.state.state_file import cleaned
+from tap_ccc_campaign.streams import state_shapes
 from tests.helpers import sync_in_process, tap_config
 
 NOW = 1_796_256_000  # 2026-12-03T00:00:00Z
@@ -38,7 +39,7 @@ def bookmarks(stream: str, **keys: Any) -> dict[str, Any]:
 def clean(monkeypatch):
     """cleaned() with the clock at NOW."""
     monkeypatch.setattr(time, "time", lambda: NOW)
-    return cleaned
+    return lambda state: cleaned(state, state_shapes())
 
 
 def kept(clean, state: dict[str, Any], stream: str) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def test_a_state_the_tap_writes_for_all_ten_streams_is_read_back_whole(start_emu
     assert set(final) == set(ALL_STREAMS)
     assert any("cycle" in s["bookmarks"].get("predictive_dialing_campaigns", {}) for s in written)
     for state in written:
-        assert cleaned(state) == (state, [])
+        assert cleaned(state, state_shapes()) == (state, [])
 
 
 def test_a_campaign_key_that_is_not_an_integer_is_dropped_alone(clean):

@@ -1,5 +1,5 @@
-"""Each stream's state, declared once (STREAMS): what cleaned() checks a --state against, and the
-table of docs/state.md.
+"""The shapes a stream's state is declared with (each stream's ``state_shape``): what cleaned()
+checks a --state against, and the table of docs/state.md.
 
 A shape cleans one value: it returns what is usable of it (DROP when nothing is) and one Finding
 per part it dropped or clamped. Parts are checked one by one, so that a bad part goes alone: a
@@ -9,6 +9,7 @@ campaign id key that is not an id loses that campaign's entry, not the app's led
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -179,7 +180,6 @@ class Key:
 APP = Key("SdkAppId", ids=True, article="an")
 CAMPAIGN = Key("CampaignId", ids=True)
 TASK = Key("TaskId", ids=True)
-SKILL_GROUP = Key("SkillGroupId", ids=True)
 MAIL = Key("agent e-mail", ids=False, article="an")
 SESSION = Key("SessionId", ids=False)
 
@@ -274,7 +274,7 @@ class Record(Shape):
 
 
 # The calls of campaigns (predictive_dialing_calls) and of tasks (auto_callout_calls) keep the same keys.
-def _calls(unit: Key) -> dict[str, Shape]:
+def calls_state(unit: Key) -> dict[str, Shape]:
     return {
         "marks": Map(APP, Encoded(pairs=True)),
         "loaded": Map(APP, Map(unit, Encoded(pairs=False))),
@@ -284,7 +284,7 @@ def _calls(unit: Key) -> dict[str, Shape]:
     }
 
 
-def _directory(item: Key) -> dict[str, Shape]:
+def directory_state(item: Key) -> dict[str, Shape]:
     app = Record(
         {"whole_at": UnixTime(), "newest": UnixTime(), "known": Map(item, Number(doc="checksum", most=CHECKSUM_MAX))},
         needs={"whole_at": "known"},
@@ -293,34 +293,23 @@ def _directory(item: Key) -> dict[str, Shape]:
 
 
 # done: a checksum per task loaded final (an older state's id set reads as one); seen: per open task.
-_TASKS_DONE: dict[str, Shape] = {"done": Map(APP, Encoded(pairs=True)), "seen": Map(APP, Encoded(pairs=True))}
+TASKS_STATE: dict[str, Shape] = {"done": Map(APP, Encoded(pairs=True)), "seen": Map(APP, Encoded(pairs=True))}
 
-STREAMS: dict[str, dict[str, Shape]] = {
-    "predictive_dialing_campaigns": {
-        "last_sync": Anything(),
-        "loaded": Map(APP, Encoded(pairs=True)),
-        "last_full_refresh": Moment(),
-        "cycle": Record(
-            {"started_at": Moment(), "full_refresh": Flag(), "done": Map(APP, Chunks(Encoded(pairs=True)))},
-            required=frozenset({"started_at", "full_refresh", "done"}),
-        ),
-    },
-    "predictive_dialing_campaign_progress": {},
-    "predictive_dialing_sessions": {"marks": Map(APP, Encoded(pairs=True))},
-    "predictive_dialing_calls": _calls(CAMPAIGN),
-    "skill_groups": _directory(SKILL_GROUP),
-    "agents": _directory(MAIL),
-    "agent_status_history": {"agents": Map(APP, Map(MAIL, UnixTime()))},
-    "auto_callout_tasks": _TASKS_DONE,
-    "auto_callout_callees": _TASKS_DONE,
-    "auto_callout_calls": _calls(TASK),
+CAMPAIGNS_STATE: dict[str, Shape] = {
+    "last_sync": Anything(),
+    "loaded": Map(APP, Encoded(pairs=True)),
+    "last_full_refresh": Moment(),
+    "cycle": Record(
+        {"started_at": Moment(), "full_refresh": Flag(), "done": Map(APP, Chunks(Encoded(pairs=True)))},
+        required=frozenset({"started_at", "full_refresh", "done"}),
+    ),
 }
 
 
-def table() -> str:
-    """docs/state.md's table of every stream's keys, made from STREAMS."""
+def table(declared: Mapping[str, Mapping[str, Shape]]) -> str:
+    """docs/state.md's table of every stream's keys, made from the streams' declarations."""
     lines = ["| Stream | Key | Shape |", "|---|---|---|"]
-    for stream, keys in STREAMS.items():
+    for stream, keys in declared.items():
         if not keys:
             lines.append(f"| `{stream}` | (none) | |")
         for key, shape in keys.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from typing import IO, Any
 
 from tap_ccc_campaign.errors import ConfigError
@@ -42,9 +43,11 @@ def parse(text: str, source: str = "--state") -> dict[str, Any]:
     return value
 
 
-def cleaned(state: dict[str, Any], now: float | None = None) -> tuple[dict[str, Any], list[str]]:
+def cleaned(
+    state: dict[str, Any], declared: Mapping[str, Mapping[str, shapes.Shape]], now: float | None = None
+) -> tuple[dict[str, Any], list[str]]:
     """The parts of ``state`` this tap can use, each checked against its stream's declared shape
-    (shapes.STREAMS), and one warning per part dropped or clamped (naming its stream and key). A
+    (``declared``: each stream's ``state_shape``), and one warning per part dropped or clamped (naming its stream and key). A
     broken part is dropped alone: the rest, the deletion ledger above all, is kept. A time later
     than ``now`` (default: the clock) is read as now."""
     ctx = shapes.Context(int(time.time() if now is None else now))
@@ -56,8 +59,8 @@ def cleaned(state: dict[str, Any], now: float | None = None) -> tuple[dict[str, 
         return {}, [*warnings, f"bookmarks is not an object{DROPPED}"]
     kept: dict[str, Any] = {}
     for stream, entry in bookmarks.items():
-        declared = shapes.STREAMS.get(stream)
-        if declared is None:
+        keys = declared.get(stream)
+        if keys is None:
             warnings.append(f"bookmarks of unknown stream {stream!r}{DROPPED}")
             continue
         if not isinstance(entry, dict):
@@ -65,10 +68,10 @@ def cleaned(state: dict[str, Any], now: float | None = None) -> tuple[dict[str, 
             continue
         kept[stream] = {}
         for key, value in entry.items():
-            if key not in declared:
+            if key not in keys:
                 warnings.append(f"{stream}: unknown key {key!r}{DROPPED}")
                 continue
-            good, findings = declared[key].clean(value, ctx)
+            good, findings = keys[key].clean(value, ctx)
             for finding in findings:
                 line = f"{stream}: {key}{finding.where}: {finding.problem}"
                 warnings.append(line if finding.clamped else line + DROPPED)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Generator, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from tap_ccc_campaign.api import windows as cdr_windows
 from tap_ccc_campaign.api.client import CCCClient
@@ -30,6 +30,7 @@ from tap_ccc_campaign.errors import PermissionDeniedError, SyncFailedError, TapE
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
+from tap_ccc_campaign.state import shapes
 from tap_ccc_campaign.streams.base import CCCStream, list_failed, release, transport_cause
 from tap_ccc_campaign.validation import Violation
 
@@ -46,6 +47,9 @@ Window = tuple[int, str, tuple[int, int]]  # (SdkAppId, agent, (start, end))
 
 class AgentStatusHistoryStream(CCCStream):
     name = "agent_status_history"
+    state_shape: ClassVar[dict[str, shapes.Shape]] = {
+        "agents": shapes.Map(shapes.APP, shapes.Map(shapes.MAIL, shapes.UnixTime()))
+    }
     record_per = "status change of an agent (free, busy on a call, rest, ...)"
     parent = "agent"
     actions = ("DescribeStaffInfoList", "DescribeStaffStatusHistory")

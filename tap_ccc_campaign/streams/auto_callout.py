@@ -31,7 +31,7 @@ from tap_ccc_campaign.errors import SyncFailedError, TapError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
-from tap_ccc_campaign.state import encoding
+from tap_ccc_campaign.state import encoding, shapes
 from tap_ccc_campaign.state.keys import by_id
 from tap_ccc_campaign.streams.base import CCCStream, list_failed, release
 from tap_ccc_campaign.streams.calls import CallRecordsStream, ParentCalls
@@ -112,6 +112,8 @@ class _TaskDetailStream(TaskSource):
     """Rows made from each task's detail; a task loaded in a final state is not read again."""
 
     selected_by_default = False
+    actions = ("DescribeAutoCalloutTasks", "DescribeAutoCalloutTask")
+    state_shape = shapes.TASKS_STATE
 
     def _rows(self, sdk_app_id: int, entry: dict[str, Any], detail: dict[str, Any]) -> list[dict[str, Any]]:
         raise NotImplementedError
@@ -222,7 +224,6 @@ class _TaskDetailStream(TaskSource):
 class AutoCalloutTasksStream(_TaskDetailStream):
     name = "auto_callout_tasks"
     record_per = "auto-callout (IVR robot) task"
-    actions = ("DescribeAutoCalloutTasks", "DescribeAutoCalloutTask")
     primary_keys = ("SdkAppId", "TaskId")
 
     def _rows(self, sdk_app_id: int, entry: dict[str, Any], detail: dict[str, Any]) -> list[dict[str, Any]]:
@@ -234,7 +235,6 @@ class AutoCalloutCalleesStream(_TaskDetailStream):
     name = "auto_callout_callees"
     record_per = "callee of a task (its state, a session id per attempt)"
     parent = "task"
-    actions = ("DescribeAutoCalloutTasks", "DescribeAutoCalloutTask")
     primary_keys = ("SdkAppId", "TaskId", "Callee")
 
     def _rows(self, sdk_app_id: int, entry: dict[str, Any], detail: dict[str, Any]) -> list[dict[str, Any]]:
@@ -251,6 +251,7 @@ class AutoCalloutCalleesStream(_TaskDetailStream):
 
 class AutoCalloutCallsStream(TaskSource, CallRecordsStream):
     name = "auto_callout_calls"
+    state_shape = shapes.calls_state(shapes.TASK)
     record_per = "call of a task (its detail record, with `TaskId`)"
     parent = "task"
     actions = ("DescribeAutoCalloutTasks", "DescribeAutoCalloutTask", "DescribeTelCdr")

@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, ClassVar
 
 from singer_sdk import Tap, metrics
 from singer_sdk.exceptions import AbortedSyncExceptionBase, MaxRecordsLimitException
@@ -28,6 +28,7 @@ from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.run.spool import Spool
 from tap_ccc_campaign.sdk_private import UNHANDLED_ERROR_LINE, PrivateStreamHooks
+from tap_ccc_campaign.state.shapes import Shape
 from tap_ccc_campaign.validation import RecordChecker
 
 
@@ -42,6 +43,7 @@ class CCCStream(PrivateStreamHooks):
     actions: tuple[str, ...] = ()  # the API actions the stream calls: its CAM permissions
     record_per = ""  # what one record is ("campaign (its settings)"): README's streams table
     parent = "app"  # what the stream reads one by one: app, campaign, task or agent
+    state_shape: ClassVar[dict[str, Shape]] = {}  # its state's keys: checked on read (state/shapes.py)
 
     def __init__(self, tap: Tap, *, spool: Spool, failed: StreamFailures | None = None, **kwargs: Any) -> None:
         super().__init__(tap=tap, **kwargs)

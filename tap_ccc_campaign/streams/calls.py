@@ -32,7 +32,7 @@ from tap_ccc_campaign.errors import SyncFailedError, TapError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
-from tap_ccc_campaign.state import activity, encoding
+from tap_ccc_campaign.state import activity, encoding, shapes
 from tap_ccc_campaign.state.fingerprints import mark as entry_mark
 from tap_ccc_campaign.state.ids import IdSet
 from tap_ccc_campaign.state.keys import by_id
@@ -442,6 +442,7 @@ class CallRecordsStream(CCCStream):
 
 class PredictiveDialingCallsStream(CallRecordsStream):
     name = "predictive_dialing_calls"
+    state_shape = shapes.calls_state(shapes.CAMPAIGN)
     record_per = "call (its detail record)"
     parent = "campaign"
     actions = (

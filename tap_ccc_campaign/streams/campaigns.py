@@ -18,6 +18,7 @@ from tap_ccc_campaign.errors import FatalRunError, PermissionDeniedError, SyncFa
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
+from tap_ccc_campaign.state import shapes
 from tap_ccc_campaign.state.cycle import Cycle
 from tap_ccc_campaign.state.deletions import deletion_records
 from tap_ccc_campaign.state.ledger import Ledger
@@ -45,6 +46,7 @@ class Judge:
 
 class PredictiveDialingCampaignsStream(CCCStream):
     name = "predictive_dialing_campaigns"
+    state_shape = shapes.CAMPAIGNS_STATE
     record_per = "campaign (its settings)"
     actions = ("DescribePredictiveDialingCampaigns", "DescribePredictiveDialingCampaign")
     primary_keys = ("SdkAppId", "CampaignId")

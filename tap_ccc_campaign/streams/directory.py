@@ -23,6 +23,7 @@ from tap_ccc_campaign.config.settings import Settings
 from tap_ccc_campaign.errors import SyncFailedError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.progress_log import Progress
+from tap_ccc_campaign.state import shapes
 from tap_ccc_campaign.state.deletions import Deletions, deletion_records
 from tap_ccc_campaign.streams.base import CCCStream, list_failed, release
 
@@ -36,14 +37,18 @@ def checksum(item: dict[str, Any]) -> int:
 
 class DirectoryStream(CCCStream):
     """A stream of one app-wide list: it declares ``kind`` (the list: its action and what names an
-    item), and its CAM action follows from it."""
+    item), and its CAM action, keys and state follow from it."""
 
     kind: PagedList
     selected_by_default = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        key = cast(str, cls.kind.key)  # a directory list names its items by a field: SkillGroupId, Mail
         cls.actions = (cls.kind.action,)
+        # singer-sdk declares primary_keys a property, which a class may still override with a value.
+        setattr(cls, "primary_keys", ("SdkAppId", key))  # noqa: B010
+        cls.state_shape = shapes.directory_state(shapes.Key(key, ids=cls.kind.key_type is int))
 
     def _sync(self) -> Generator[dict[str, Any], None, None]:
         settings = Settings.from_config(self.config, self.logger)
@@ -193,12 +198,10 @@ class DirectoryStream(CCCStream):
 class SkillGroupsStream(DirectoryStream):
     name = "skill_groups"
     record_per = "skill group (campaigns' and calls' `SkillGroupId`)"
-    primary_keys = ("SdkAppId", "SkillGroupId")
     kind = SKILL_GROUPS
 
 
 class AgentsStream(DirectoryStream):
     name = "agents"
     record_per = "agent (calls' `SeatUser.UserId`/`Mail`)"
-    primary_keys = ("SdkAppId", "Mail")
     kind = AGENTS

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Generator, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from tap_ccc_campaign.api import cdr
 from tap_ccc_campaign.api.session_list import Sessions
@@ -17,7 +17,7 @@ from tap_ccc_campaign.errors import SyncFailedError
 from tap_ccc_campaign.run.failures import Failures
 from tap_ccc_campaign.run.pool import OrderedPool
 from tap_ccc_campaign.run.progress_log import Progress
-from tap_ccc_campaign.state import activity
+from tap_ccc_campaign.state import activity, shapes
 from tap_ccc_campaign.state.fingerprints import mark as entry_mark
 from tap_ccc_campaign.state.ids import IdSet
 from tap_ccc_campaign.state.marks import decode_marks, encode_marks
@@ -28,6 +28,7 @@ Listed = tuple[int, int, int]  # (SdkAppId, CampaignId, the mark of its list ent
 
 class PredictiveDialingSessionsStream(CCCStream):
     name = "predictive_dialing_sessions"
+    state_shape: ClassVar[dict[str, shapes.Shape]] = {"marks": shapes.Map(shapes.APP, shapes.Encoded(pairs=True))}
     record_per = "call session"
     parent = "campaign"
     actions = ("DescribePredictiveDialingCampaigns", "DescribePredictiveDialingSessions")
