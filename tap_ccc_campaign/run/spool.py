@@ -10,7 +10,6 @@ lines are never interleaved with another's.
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import threading
 from collections.abc import Hashable, Iterable, Iterator
@@ -18,22 +17,23 @@ from typing import IO, Any
 
 
 class _File:
+    """A temporary file written only at its end; its offsets are counted, not asked for (a text
+    file's tell() costs a millisecond, once per campaign)."""
+
     def __init__(self) -> None:
-        self._handle: IO[str] | None = None
+        self._handle: IO[bytes] | None = None
+        self._size = 0
 
     def append(self, line: str) -> int:
         if self._handle is None:
-            self._handle = tempfile.NamedTemporaryFile("w+", encoding="utf-8", prefix="tap-ccc-", suffix=".jsonl")  # noqa: SIM115 - lives as long as the run
-        self._handle.seek(0, os.SEEK_END)
-        self._handle.write(line)
-        return self._handle.tell()
+            self._handle = tempfile.NamedTemporaryFile("w+b", prefix="tap-ccc-", suffix=".jsonl")  # noqa: SIM115 - lives as long as the run
+        data = line.encode("utf-8")
+        self._handle.write(data)  # never moved: lines() reads through a handle of its own
+        self._size += len(data)
+        return self._size
 
     def end(self) -> int:
-        if self._handle is None:
-            return 0
-        self._handle.flush()
-        self._handle.seek(0, os.SEEK_END)
-        return self._handle.tell()
+        return self._size
 
     def close(self) -> None:
         if self._handle is not None:
@@ -44,10 +44,15 @@ class _File:
         if self._handle is None or start == end:  # an empty list kept before anything was written
             return
         self._handle.flush()
-        with open(self._handle.name, encoding="utf-8") as kept:
+        with open(self._handle.name, "rb") as kept:
             kept.seek(start)
-            while kept.tell() < end:
-                yield kept.readline()
+            at = start
+            while at < end:
+                raw = kept.readline()
+                if not raw:
+                    return
+                at += len(raw)
+                yield raw.decode("utf-8")
 
 
 class Spool:
