@@ -11,11 +11,14 @@ from collections.abc import Callable
 
 from singer_sdk.contrib.msgspec import encoder
 from singer_sdk.io_base import SingerWriter
-from singer_sdk.singerlib import Message, RecordMessage
+from singer_sdk.singerlib import Message, RecordMessage, StateMessage
 
 from tap_ccc_campaign.errors import TapError, TargetGone
 
 FLUSH_SIZE = 64 * 1024  # bytes of records gathered before they are written
+# The most a sync's STATE messages may weigh against its records (see state_due): a state that
+# grows with the sessions of running campaigns must not be written again every few records.
+STATE_SHARE = 0.05
 
 
 class Writer(SingerWriter):
@@ -26,6 +29,10 @@ class Writer(SingerWriter):
         self._held: int | None = None
         self._pending: list[str] = []  # records written but not yet handed to stdout
         self._pending_size = 0
+        self.record_bytes = 0  # RECORD messages written by this run
+        self.state_bytes = 0  # STATE messages written by this run
+        self._last_state = 0  # the size of the last STATE
+        self._records_at_last_state = 0
         atexit.register(self._flush_at_exit)
 
     def on_record_written(self, hook: Callable[[], None] | None) -> None:
@@ -55,6 +62,11 @@ class Writer(SingerWriter):
             signum, self._held = self._held, None
             signal.raise_signal(signum)
 
+    def state_due(self) -> bool:
+        """Whether a STATE written now keeps the sync's STATE messages within STATE_SHARE of its
+        records: the records since the last one weigh at least the last one / STATE_SHARE."""
+        return self.record_bytes - self._records_at_last_state >= self._last_state / STATE_SHARE
+
     def _flush_at_exit(self) -> None:
         with contextlib.suppress(TapError, OSError, ValueError):
             self.flush()
@@ -69,6 +81,11 @@ class Writer(SingerWriter):
         # common where Meltano runs), at the latest with the next message that is not a record: a
         # STATE always follows the records it counts, and so does anything a signal writes.
         line = self.format_message(message) + "\n"
+        if isinstance(message, RecordMessage):
+            self.record_bytes += len(line)
+        elif isinstance(message, StateMessage):
+            self.state_bytes += len(line)
+            self._last_state, self._records_at_last_state = len(line), self.record_bytes
         self._pending.append(line)
         self._pending_size += len(line)
         if not isinstance(message, RecordMessage) or self._pending_size >= FLUSH_SIZE:

@@ -121,11 +121,16 @@ class CCCStream(PrivateStreamHooks):
         """Put what this run has done so far into the stream's state (called before each STATE)."""
 
     def _checkpoint_every(self, emitted: int) -> None:
-        """A STATE once STATE_EVERY more records were emitted since the last: a stopped run then
-        repeats little, and the state is not written again for every few records."""
-        if emitted - self._checkpointed >= self.STATE_EVERY:
-            self._checkpointed = emitted
-            self._checkpoint()
+        """A STATE once STATE_EVERY more records were emitted since the last, and once the records
+        since weigh enough that the STATEs stay a small share of the output (Writer.state_due): a
+        stopped run then repeats little (a signal writes one at once), and a state that grows with
+        the sessions is not written again every few thousand records."""
+        if emitted - self._checkpointed < self.STATE_EVERY:
+            return
+        if self._writer is not None and not self._writer.state_due():
+            return
+        self._checkpointed = emitted
+        self._checkpoint()
 
     def _checkpoint(self) -> None:
         self.save_progress()
