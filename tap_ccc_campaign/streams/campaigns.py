@@ -70,8 +70,7 @@ class PredictiveDialingCampaignsStream(CCCStream):
         def emitted() -> None:
             last_sync["emitted"] += 1
             cycle.emitted(sdk_app_id, campaign_id, print_)
-            if last_sync["emitted"] % self.STATE_EVERY == 0:
-                self._checkpoint()
+            self._checkpoint_every(last_sync["emitted"])
 
         return self._hand(record, emitted)
 
