@@ -17,7 +17,8 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import views  # noqa: E402  (the folder on the path first: `streamlit run` does not make it a package)
+# views.py sits beside this file; the line above puts its folder on the path.
+import views
 
 PAGES = {
     "campaigns": ("Campaigns", views.overview),

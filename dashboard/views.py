@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
-
 import warehouse
 
 ALL_APPS = "All apps"
@@ -31,19 +31,19 @@ def load(name: str) -> pd.DataFrame | None:
         raise
 
 
-def fmt_int(value) -> str:
+def fmt_int(value: Any) -> str:
     return "–" if value is None or pd.isna(value) else f"{int(value):,}"
 
 
-def fmt_pct(value) -> str:
+def fmt_pct(value: Any) -> str:
     return "–" if value is None or pd.isna(value) else f"{float(value):.2f} %"
 
 
-def fmt_seconds(value) -> str:
+def fmt_seconds(value: Any) -> str:
     return "–" if value is None or pd.isna(value) else f"{float(value):.1f} s"
 
 
-def campaign_label(row) -> str:
+def campaign_label(row: Any) -> str:
     name = row["campaign_name"] if isinstance(row["campaign_name"], str) else "(no settings loaded)"
     return f"{row['campaign_id']} · {name}"
 
@@ -161,7 +161,7 @@ def abandon_chart(days: pd.DataFrame, *, one_campaign: bool) -> alt.Chart:
     return (rolling + points + rule).properties(height=320)
 
 
-def outcome_bars(frame: pd.DataFrame, *, y: str, y_title: str, sort=None) -> alt.Chart:
+def outcome_bars(frame: pd.DataFrame, *, y: str, y_title: str | None, sort: str | None = None) -> alt.Chart:
     return (
         alt.Chart(frame)
         .mark_bar()
