@@ -22,13 +22,17 @@ OVER, WITHIN = "over the ceiling", "within the ceiling"
 def load(name: str) -> pd.DataFrame | None:
     """One mart (warehouse.MARTS); None when it was not built (its stream not loaded)."""
     try:
-        return warehouse.query(warehouse.MARTS[name])
+        frame = warehouse.query(warehouse.MARTS[name])
     except FileNotFoundError:
         raise
     except Exception as error:  # a mart dbt did not build: the page says so instead of failing
         if "does not exist" in str(error) or "not found" in str(error).lower():
             return None
         raise
+    for day in ("called_on", "observed_on"):  # dates, shown without a time of day
+        if day in frame:
+            frame[day] = pd.to_datetime(frame[day]).dt.date
+    return frame
 
 
 def fmt_int(value: Any) -> str:
