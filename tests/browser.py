@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -57,38 +59,51 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def dashboard(duckdb_file: Path, timeout: float = 60) -> Iterator[str]:
-    """`bash scripts/dashboard.sh --duckdb FILE --port N`, until it answers its health check; its URL."""
+def dashboard(
+    duckdb_file: Path | None = None, *, postgres: dict[str, str] | None = None, timeout: float = 60
+) -> Iterator[str]:
+    """`bash scripts/dashboard.sh --duckdb FILE` (or `--postgres` with the server's PG* variables) on a
+    free port, once it answers its health check; its URL."""
     port = free_port()
-    log = open(duckdb_file.with_suffix(".dashboard.log"), "w+")  # noqa: SIM115  (closed below)
-    server = subprocess.Popen(
-        ["bash", "scripts/dashboard.sh", "--duckdb", str(duckdb_file), "--port", str(port)],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            assert server.poll() is None, f"the dashboard stopped: {Path(log.name).read_text()[-3000:]}"
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"the dashboard did not start: {Path(log.name).read_text()[-3000:]}"
-            time.sleep(0.2)
+    where = ["--postgres"] if postgres else ["--duckdb", str(duckdb_file)]
+    env = {**os.environ, **(postgres or {})}
+    with serve(["bash", "scripts/dashboard.sh", *where, "--port", str(port)], ROOT, port, env, timeout) as url:
         yield url
-    finally:
-        server.terminate()
+
+
+@contextlib.contextmanager
+def serve(command: list[str], cwd: Path, port: int, env: dict[str, str], timeout: float = 60) -> Iterator[str]:
+    """Runs COMMAND, a dashboard server on PORT, until it answers /_stcore/health; its URL. Stopped after."""
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+        def output() -> str:
+            log.seek(0)
+            return log.read()[-3000:]
+
+        url = f"http://127.0.0.1:{port}"
         try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+            deadline = time.monotonic() + timeout
+            while True:
+                assert server.poll() is None, f"the dashboard stopped: {output()}"
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline, f"the dashboard did not start: {output()}"
+                time.sleep(0.2)
+            yield url
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)  # its own session: meltano invoke's child too
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
 
 
 @contextlib.contextmanager

@@ -8,7 +8,10 @@ filter changes the overview's figures to that campaign's, and the date range to 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
+import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -17,8 +20,9 @@ import duckdb
 import pytest
 from ccc_emulator.data import CampaignStore
 
-from tests.browser import CHROMIUM, PAGES, Page, chromium, dashboard
-from tests.meltano import meltano
+from tests import postgres
+from tests.browser import CHROMIUM, PAGES, Page, chromium, dashboard, free_port, serve
+from tests.meltano import ROOT, meltano
 
 pytestmark = pytest.mark.slow
 
@@ -87,8 +91,8 @@ def test_every_page_loads_without_an_error_and_draws_its_charts(served):
     assert page.errors == []
 
 
-def test_a_campaigns_page_shows_its_mart_row(served, warehouse):
-    url, browser = served
+def the_busiest_campaign(warehouse: Path) -> tuple[str, str, dict[str, str]]:
+    """The campaign with the most calls, and the figures its page must show, from its mart row."""
     (key, *row) = rows(
         warehouse,
         "select campaign_key, calls, answered, abandoned, not_answered, failed, pick_up_rate_pct, abandon_rate_pct,"
@@ -97,21 +101,31 @@ def test_a_campaigns_page_shows_its_mart_row(served, warehouse):
     )[0]
     calls, answered, abandoned, not_answered, failed, pick_up, abandon, expected, talk, completion, name = row
     assert calls > 0
+    return (
+        key,
+        name,
+        {
+            "Calls": shown_int(calls),
+            "Answered": shown_int(answered),
+            "Abandoned": shown_int(abandoned),
+            "Not answered": shown_int(not_answered),
+            "Failed": shown_int(failed),
+            "Pick-up rate": shown_pct(pick_up),
+            "Abandon rate": shown_pct(abandon),
+            "Expected abandon rate": shown_pct(expected),
+            "Average talk": "–" if talk is None else f"{Decimal(talk):.1f} s",
+            "Completion": shown_pct(completion),
+        },
+    )
+
+
+def test_a_campaigns_page_shows_its_mart_row(served, warehouse):
+    url, browser = served
+    key, name, figures = the_busiest_campaign(warehouse)
     page = Page(browser, url)
     page.open(f"page=campaign&campaign={key}", PAGES["campaign"])
     assert page.page.locator("h1").first.inner_text().strip() == name
-    assert page.metrics() == {
-        "Calls": shown_int(calls),
-        "Answered": shown_int(answered),
-        "Abandoned": shown_int(abandoned),
-        "Not answered": shown_int(not_answered),
-        "Failed": shown_int(failed),
-        "Pick-up rate": shown_pct(pick_up),
-        "Abandon rate": shown_pct(abandon),
-        "Expected abandon rate": shown_pct(expected),
-        "Average talk": "–" if talk is None else f"{Decimal(talk):.1f} s",
-        "Completion": shown_pct(completion),
-    }
+    assert page.metrics() == figures
     assert page.exceptions() == []
     assert page.errors == []
 
@@ -169,3 +183,91 @@ def test_the_campaign_filter_and_the_date_range_change_the_figures(served, wareh
     assert page.metrics()["Calls in the days chosen"] == shown_int(in_range)
     assert page.exceptions() == []
     assert page.errors == []
+
+
+PG_TYPES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer", "HUGEINT": "numeric", "BOOLEAN": "boolean"}
+PG_TYPES |= {"DATE": "date", "TIMESTAMP": "timestamp", "DOUBLE": "double precision"}
+
+
+def copy_marts_to_postgres(warehouse: Path, server) -> None:
+    """The marts the dashboard reads, copied as they are into the server's schema analytics (that
+    dbt-postgres builds them equal to DuckDB's is tests/test_meltano_e2e.py's)."""
+    import psycopg
+
+    marts = [
+        "ccc_campaign_performance",
+        "ccc_abandon_rate_compliance",
+        "ccc_call_outcomes",
+        "ccc_campaign_daily_progress",
+        "ccc_agent_occupancy",
+        "ccc_auto_callout_performance",
+    ]
+    with (
+        duckdb.connect(str(warehouse), read_only=True) as source,
+        psycopg.connect(host=server.host, port=server.port, user=server.user, dbname=server.database) as target,
+    ):
+        target.execute("create schema analytics")
+        for mart in marts:
+            columns = source.execute(f"describe analytics.{mart}").fetchall()
+            types = [PG_TYPES.get(t, t.lower() if t.startswith("DECIMAL") else "text") for _, t, *_ in columns]
+            names = [c[0] for c in columns]
+            target.execute(
+                f"create table analytics.{mart} ({', '.join(f'{n} {t}' for n, t in zip(names, types, strict=True))})"
+            )
+            data = source.execute(f"select * from analytics.{mart}").fetchall()
+            with target.cursor() as cursor:
+                cursor.executemany(
+                    f"insert into analytics.{mart} values ({', '.join(['%s'] * len(names))})",
+                    [
+                        tuple(str(v) if t == "text" and v is not None else v for v, t in zip(r, types, strict=True))
+                        for r in data
+                    ],
+                )
+
+
+def test_the_dashboard_reads_the_marts_from_postgresql(served, warehouse):
+    _, browser = served
+    bin_dir = postgres.server_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server binaries are not installed (scripts/ensure_postgres.sh installs them)")
+    key, name, figures = the_busiest_campaign(warehouse)
+    with postgres.running_server(bin_dir) as server:
+        copy_marts_to_postgres(warehouse, server)
+        with dashboard(postgres=server.env()) as url:
+            page = Page(browser, url)
+            for page_name, charts in PAGES.items():
+                page.open(f"page={page_name}&campaign={key}", charts)
+                assert page.exceptions() == [], page_name
+            assert page.page.locator("h1").first.inner_text().strip() == name
+            assert page.metrics() == figures
+            assert page.errors == []
+
+
+def test_the_readme_block_adds_the_dashboard_to_a_meltano_project(served, warehouse, tmp_path):
+    _, browser = served
+    block = re.search(r"<!-- own-project-dashboard -->\s*```bash\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert block, "README lost its own-project-dashboard block"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("MELTANO_", "CCC_DASHBOARD"))},
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",  # meltano, as installed
+        "TAP": str(ROOT),
+        "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    script = (
+        f"meltano init my-ccc && cd my-ccc\n{block.group(1)}meltano config set ccc-dashboard duckdb_path {warehouse}\n"
+    )
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+    project = tmp_path / "my-ccc"
+    assert (project / "dashboard/app.py").exists()
+    port = free_port()
+    command = ["meltano", "invoke", "ccc-dashboard:serve", "--server.port", str(port)]
+    with serve(command, project, port, env, timeout=120) as url:
+        page = Page(browser, url)
+        page.open("page=campaigns", PAGES["campaigns"])
+        campaigns = rows(warehouse, "select count(*) from analytics.ccc_campaign_performance")[0][0]
+        assert page.metrics()["Campaigns"] == shown_int(campaigns)
+        assert page.exceptions() == []
+        assert page.errors == []
