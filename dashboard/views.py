@@ -18,6 +18,14 @@ OUTCOME_COLOURS = ["#2e7d32", "#c62828", "#f9a825", "#757575"]
 OVER, WITHIN = "over the ceiling", "within the ceiling"
 
 
+def day_axis(days: pd.Series) -> alt.Axis:
+    """A time axis of days: with a few days, a tick on each (Vega-Lite would put ticks between them)."""
+    unique = sorted(set(pd.to_datetime(days)))
+    if len(unique) <= 12:
+        return alt.Axis(format="%b %d", values=[d.isoformat() for d in unique])
+    return alt.Axis(format="%b %d")
+
+
 @st.cache_data(ttl=30, show_spinner=False)
 def load(name: str) -> pd.DataFrame | None:
     """One mart (warehouse.MARTS); None when it was not built (its stream not loaded)."""
@@ -150,7 +158,7 @@ def abandon_chart(days: pd.DataFrame, *, one_campaign: bool) -> alt.Chart:
         alt.Tooltip("picked_up:Q"),
         alt.Tooltip("abandoned:Q"),
     ]
-    base = alt.Chart(data).encode(x=alt.X("day:T", title="day called"))
+    base = alt.Chart(data).encode(x=alt.X("day:T", title="day called", axis=day_axis(data.day)))
     rolling = base.mark_line(point=False, opacity=0.8 if one_campaign else 0.35, color="#1565c0").encode(
         y=alt.Y("abandon_rate_30d_pct:Q", title="abandon rate %"), detail="campaign_key:N"
     )
@@ -335,7 +343,7 @@ def outcomes() -> None:
         alt.Chart(ranked(calls).assign(day=pd.to_datetime(calls.called_on)))
         .mark_bar()
         .encode(
-            x=alt.X("day:T", title="day called"),
+            x=alt.X("day:T", title="day called", axis=day_axis(calls.called_on)),
             y=alt.Y("sum(calls):Q", title="calls"),
             color=alt.Color("outcome:N", scale=alt.Scale(domain=OUTCOME_ORDER, range=OUTCOME_COLOURS)),
             order=alt.Order("outcome_rank:Q"),
@@ -525,7 +533,7 @@ def campaign() -> None:
                 alt.Chart(progress.assign(day=pd.to_datetime(progress.observed_on)))
                 .mark_line(point=True, color="#1565c0")
                 .encode(
-                    x=alt.X("day:T", title="day of the sync"),
+                    x=alt.X("day:T", title="day of the sync", axis=day_axis(progress.observed_on)),
                     y=alt.Y("completion_pct:Q", title="completion %", scale=alt.Scale(domain=[0, 100])),
                     tooltip=["observed_on:T", "finished_callee_count:Q", "callee_count:Q", "completion_pct:Q"],
                 )
@@ -543,7 +551,7 @@ def campaign() -> None:
                 alt.Chart(ranked(calls).assign(day=pd.to_datetime(calls.called_on)))
                 .mark_bar()
                 .encode(
-                    x=alt.X("day:T", title="day called"),
+                    x=alt.X("day:T", title="day called", axis=day_axis(calls.called_on)),
                     y=alt.Y("sum(calls):Q", title="calls"),
                     color=alt.Color("outcome:N", scale=alt.Scale(domain=OUTCOME_ORDER, range=OUTCOME_COLOURS)),
                     order=alt.Order("outcome_rank:Q"),
@@ -568,7 +576,7 @@ def campaign() -> None:
             alt.Chart(long)
             .mark_line(point=True)
             .encode(
-                x=alt.X("day:T", title="day called"),
+                x=alt.X("day:T", title="day called", axis=day_axis(long.day)),
                 y=alt.Y("pct:Q", title="%"),
                 color="measure:N",
                 tooltip=["day:T", "measure:N", "pct:Q"],
