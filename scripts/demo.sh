@@ -32,3 +32,5 @@ TAP_CCC_CAMPAIGN_API_URL="http://127.0.0.1:$(cat "$work/port")" \
 # The tap's own count of what it emitted, from the state Meltano kept, checked against the table.
 state=$(.venv/bin/meltano --environment=demo state get demo:tap-ccc-campaign-to-target-duckdb 2>/dev/null)
 .venv/bin/python scripts/warehouse_summary.py output/warehouse.duckdb "$state"
+echo
+echo "The dashboard over these marts: bash scripts/dashboard.sh   (serves it on 127.0.0.1, prints its address)"

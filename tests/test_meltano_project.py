@@ -103,6 +103,7 @@ def test_the_recipes_loader_and_dbt_definitions_are_this_projects():
         ("utilities", "dbt-duckdb", "plugins/utilities/dbt-duckdb--tap-ccc-campaign.yml"),
         ("loaders", "target-postgres", "plugins/loaders/target-postgres--meltanolabs.yml"),
         ("utilities", "dbt-postgres", "plugins/utilities/dbt-postgres--tap-ccc-campaign.yml"),
+        ("utilities", "ccc-dashboard", "plugins/utilities/ccc-dashboard--tap-ccc-campaign.yml"),
     ):
         ours = next(p for p in project[kind] if p["name"] == name)
         shipped = yaml.safe_load((ROOT / path).read_text())
