@@ -7,11 +7,14 @@ each sync lists every task (ceil(N/100) calls) and reads the detail (DescribeAut
 call) of every task but those the list shows final with the very list entry they were loaded
 final with (``mark``, kept per task in the state's ``done``): a task listed running loses that
 mark, and a final one whose entry moved is read again. A task read again whose rows are what an
-earlier sync emitted (a checksum per task in the state, ``seen``) emits nothing. A task deleted
+earlier sync emitted (a checksum per task in the state, ``seen``) emits nothing; of a task's
+callees, only those whose row changed are emitted again (a checksum per callee of each open task,
+``callees``). A task deleted
 since the list (its detail says it does not exist) is skipped with a warning. The list and each
 detail read are kept for the other auto-callout streams of the run (spool.py): one read each.
 The calls are read by the machinery the predictive campaigns' share (calls.CallRecordsStream),
-the task as their parent: its sessions are those its detail lists, its end is NotAfter.
+the task as their parent: its sessions are those its detail lists, its span NotBefore to NotAfter
+(as listed now), and its calls are asked only in the windows covering that span (windows.covering).
 """
 
 from __future__ import annotations
