@@ -4,15 +4,18 @@ them; a task loaded final is never read again; a running task's new calls load a
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from typing import Any
 
 import pytest
+from ccc_emulator import calls
 from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
 
 from tap_ccc_campaign.api import cdr
 from tap_ccc_campaign.errors import SyncFailedError
+from tap_ccc_campaign.state import encoding
 from tap_ccc_campaign.validation import load_schema
 from tests.helpers import sync_in_process, tap_config
 
@@ -228,3 +231,124 @@ def test_a_state_key_that_is_not_an_id_is_dropped_alone_with_a_warning(app, capl
     assert "²" not in json.dumps(state, ensure_ascii=False)
     # The rest of the state still holds: the open tasks are read again and nothing is emitted again.
     assert records == {s: [] for s in STREAMS}
+
+
+# A task's calls are asked for in the windows that cover its own span, NotBefore to NotAfter.
+
+DAY = 86400
+
+
+def _cdr_asks(emulator, since: int) -> Counter:
+    """DescribeTelCdr calls since log entry ``since``, per task (the task of the sessions asked)."""
+    asks: Counter = Counter()
+    for entry in emulator.requests_log()[since:]:
+        if entry["action"] == "DescribeTelCdr":
+            tasks = {calls.parse_session_id(s)[0] for s in entry["session_ids"]}
+            assert len(tasks) == 1  # a call asks for one task's sessions
+            asks[tasks.pop()] += 1
+    return asks
+
+
+def _windows_needed(task: dict, now: int) -> int:
+    """The 89-day windows covering the task's span (a day's margin each side) within the 178 days read."""
+    low = max(now - 178 * DAY, task["NotBefore"] - DAY)
+    high = now if task["NotAfter"] is None else min(now, task["NotAfter"] + DAY)
+    return max(0, -(-(high - low) // (89 * DAY)))
+
+
+def test_a_tasks_calls_are_asked_in_the_windows_its_span_needs_and_every_call_still_loads(app):
+    book, store = app.store.tasks, app.store
+    calling = [t for t in book.ids() if book.sessions(t)]
+    now = int(time.time())
+    # Laid back in time: ended 100 days ago (one window, the older), running since 150 days without
+    # an end (two), ended before the 178 days read (none: its calls are out of reach).
+    one, two, gone = calling[:3]
+    book.move(one, now - 120 * DAY, now - 100 * DAY)
+    book.set_state(one, 4)
+    book.move(two, now - 150 * DAY, None)
+    book.set_state(two, 1)
+    book.move(gone, now - 300 * DAY, now - 200 * DAY)
+    book.set_state(gone, 4)
+    # A session without a record yet in every task: each window of its span is asked, none beyond.
+    for task in calling:
+        store.hidden.add(book.sessions(task)[0])
+    since = len(app.requests_log())
+    records, _, _ = run(app)
+    asks = _cdr_asks(app, since)
+    needed = {t: _windows_needed(book.summary(t), now) for t in calling}
+    assert (needed[one], needed[two], needed[gone]) == (1, 2, 0)
+    assert {t: asks[t] for t in calling} == needed
+    # Every window asked lies within the 180 days and is under 90 days long.
+    assert all(
+        e["window"][0] >= now - 180 * DAY and e["window"][1] - e["window"][0] < 90 * DAY
+        for e in app.requests_log()[since:]
+        if e["action"] == "DescribeTelCdr"
+    )
+    # Every call the emulator holds within reach is loaded; nothing else.
+    readable = {
+        s
+        for t in calling
+        for s in book.sessions(t)
+        if (record := store.call(s)) is not None and record["Time"] >= now - 178 * DAY
+    }
+    assert {r["SessionId"] for r in records["auto_callout_calls"]} == readable
+    assert {calls.parse_session_id(s)[0] for s in readable} >= {one, two}
+
+
+def test_a_restarted_task_whose_span_grows_has_its_later_calls_found(app):
+    book, store = app.store.tasks, app.store
+    task = _finished_with_unanswered(book)
+    now = int(time.time())
+    book.move(task, now - 130 * DAY, now - 100 * DAY)
+    store.hidden.add(book.sessions(task)[0])  # pending: the state keeps the task's end of then
+    since = len(app.requests_log())
+    _, state, _ = run(app)
+    assert _cdr_asks(app, since)[task] == 1  # its 32 days: one window
+    assert state["bookmarks"]["auto_callout_calls"]["ends"][str(store.sdk_app_id)][str(task)] == now - 100 * DAY
+    # Restarted: NotAfter ten days ahead; it calls its callees not answered again, now.
+    book.reopen(task)
+    new = book.call_again(task)
+    assert new
+    since = len(app.requests_log())
+    records, _, _ = run(app, state)
+    got = {r["SessionId"] for r in records["auto_callout_calls"] if r["TaskId"] == task}
+    assert got == set(new)
+    assert _cdr_asks(app, since)[task] == 2  # its span is now 131 days: two windows
+
+
+def test_a_changed_callee_is_emitted_again_alone_and_a_final_tasks_checksums_go(app):
+    book, app_key = app.store.tasks, str(app.store.sdk_app_id)
+    task = next(
+        t
+        for t in book.ids()
+        if book.summary(t)["State"] == 1
+        and {c["State"] for c in book.detail(t)["Callees"]} & {0, 3, 4}
+        and {c["State"] for c in book.detail(t)["Callees"]} & {1, 2}
+    )
+    _, state, _ = run(app)
+    # A state of before, without the row checksums: an unchanged task emits nothing (its "seen").
+    older = json.loads(json.dumps(state))
+    older["bookmarks"]["auto_callout_callees"].pop("callees", None)
+    assert run(app, older)[0]["auto_callout_callees"] == []
+    first_state = state  # its row checksums are looked at below
+    callees = len(book.detail(task)["Callees"])
+    before = {c["Callee"]: c for c in book.detail(task)["Callees"]}
+    book.call_again(task)  # the callees waiting to retry are called again: they change, the rest not
+    changed = {c["Callee"] for c in book.detail(task)["Callees"] if c != before[c["Callee"]]}
+    assert 0 < len(changed) < callees
+    records, state, _ = run(app, state)
+    assert sorted(r["Callee"] for r in records["auto_callout_callees"]) == sorted(changed)
+    assert all(r["TaskId"] == task for r in records["auto_callout_callees"])
+    kept = first_state["bookmarks"]["auto_callout_callees"]["callees"][app_key]
+    open_tasks = {str(t) for t in book.ids() if book.summary(t)["State"] not in FINAL}
+    assert set(kept) == open_tasks  # open tasks only
+    # 4 bytes a callee: 5⅓ characters in base64, after a 3-character prefix.
+    assert len(kept[str(task)]) == 3 + 4 * -(-4 * callees // 3)
+    # Read again unchanged: nothing; finished: its row checksums are dropped with its "seen".
+    records, state, _ = run(app, state)
+    assert records["auto_callout_callees"] == []
+    book.set_state(task, 2)
+    _, state, _ = run(app, state)
+    bookmark = state["bookmarks"]["auto_callout_callees"]
+    assert str(task) not in bookmark["callees"].get(app_key, {})
+    assert task in dict(encoding.decode_pairs(bookmark["done"][app_key]))

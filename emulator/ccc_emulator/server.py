@@ -193,6 +193,8 @@ class Emulator:
             entry["campaign_id"] = params.get("CampaignId")
             if isinstance(params.get("SessionIds"), list):
                 entry["session_ids"] = params["SessionIds"]
+            if "StartTimeStamp" in params and "EndTimeStamp" in params:
+                entry["window"] = [params["StartTimeStamp"], params["EndTimeStamp"]]
             if "ModifiedTime" in params:
                 entry["modified_time"] = params["ModifiedTime"]
             if not self.window.admit(action):

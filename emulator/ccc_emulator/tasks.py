@@ -12,6 +12,7 @@ waiting to retry. The API has no delete action, yet a task can vanish (deleted i
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 from ccc_emulator import calls
@@ -29,6 +30,7 @@ class TaskBook:
         self._tasks: dict[int, dict[str, Any]] = {}
         self._callees: dict[int, list[dict[str, Any]]] = {}
         self._doomed: set[int] = set()  # deleted once a list answer has shown them
+        self._called_at: dict[str, int] = {}  # attempts made by call_again: when
         rng = random.Random(f"{seed}:tasks:{sdk_app_id}")
         for i in range(count):
             task_id = FIRST_TASK_ID + i
@@ -113,7 +115,7 @@ class TaskBook:
             if session in callee["Sessions"]:
                 answered = callee["State"] == 1 and callee["Sessions"][-1] == session
                 task = self._tasks[task_id]
-                started = min(task["NotBefore"] + 90 * index, self.anchor)
+                started = self._called_at.get(session, min(task["NotBefore"] + 90 * index, self.anchor))
                 return calls.robot_call_record(
                     session, seed=self.seed, started=started, callee=callee["Callee"], answered=answered
                 )
@@ -147,8 +149,13 @@ class TaskBook:
             del self._tasks[task_id]
             del self._callees[task_id]
 
-    def call_again(self, task_id: int) -> list[str]:
-        """A running task calls each callee waiting to retry (or calling) once more: answered now."""
+    def move(self, task_id: int, not_before: int, not_after: int | None) -> None:
+        """The task laid at other times, as if created so: its calls move with its NotBefore."""
+        self._tasks[task_id].update(NotBefore=not_before, NotAfter=not_after)
+
+    def call_again(self, task_id: int, at: int | None = None) -> list[str]:
+        """A running task calls each callee waiting to retry (or calling) once more, now (or at
+        ``at``): answered."""
         new = []
         attempt = len(self.sessions(task_id))
         for callee in self._callees[task_id]:
@@ -157,5 +164,6 @@ class TaskBook:
                 attempt += 1
                 callee["Sessions"].append(session)
                 callee["State"] = 1
+                self._called_at[session] = int(time.time()) if at is None else at
                 new.append(session)
         return new

@@ -166,6 +166,22 @@ class Encoded(Shape):
 
 
 @dataclass(frozen=True)
+class Checksums(Shape):
+    """32-bit checksums in order (encoding.encode_checksums)."""
+
+    doc: str = "checksums (4 bytes each)"
+
+    def clean(self, value: Any, ctx: Context) -> Cleaned:
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            encoding.decode_checksums(value)
+        except ValueError:
+            return DROP, [Finding("", "is not a list of checksums")]
+        return value, []
+
+
+@dataclass(frozen=True)
 class Key:
     """What a map's keys are: ids (SdkAppId, CampaignId, TaskId, SkillGroupId) or any text."""
 
@@ -294,6 +310,8 @@ def directory_state(item: Key) -> dict[str, Shape]:
 
 # done: a checksum per task loaded final (an older state's id set reads as one); seen: per open task.
 TASKS_STATE: dict[str, Shape] = {"done": Map(APP, Encoded(pairs=True)), "seen": Map(APP, Encoded(pairs=True))}
+# callees: per open task, a checksum of each callee's row, in the detail's order.
+CALLEES_STATE: dict[str, Shape] = {**TASKS_STATE, "callees": Map(APP, Map(TASK, Checksums()))}
 
 CAMPAIGNS_STATE: dict[str, Shape] = {
     "last_sync": Anything(),

@@ -7,11 +7,14 @@ each sync lists every task (ceil(N/100) calls) and reads the detail (DescribeAut
 call) of every task but those the list shows final with the very list entry they were loaded
 final with (``mark``, kept per task in the state's ``done``): a task listed running loses that
 mark, and a final one whose entry moved is read again. A task read again whose rows are what an
-earlier sync emitted (a checksum per task in the state, ``seen``) emits nothing. A task deleted
+earlier sync emitted (a checksum per task in the state, ``seen``) emits nothing; of a task's
+callees, only those whose row changed are emitted again (a checksum per callee of each open task,
+``callees``). A task deleted
 since the list (its detail says it does not exist) is skipped with a warning. The list and each
 detail read are kept for the other auto-callout streams of the run (spool.py): one read each.
 The calls are read by the machinery the predictive campaigns' share (calls.CallRecordsStream),
-the task as their parent: its sessions are those its detail lists, its end is NotAfter.
+the task as their parent: its sessions are those its detail lists, its span NotBefore to NotAfter
+(as listed now), and its calls are asked only in the windows covering that span (windows.covering).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.state import encoding, shapes
 from tap_ccc_campaign.state.keys import by_id
 from tap_ccc_campaign.streams.base import CCCStream, list_failed, release
-from tap_ccc_campaign.streams.calls import CallRecordsStream, ParentCalls
+from tap_ccc_campaign.streams.calls import CallRecordsStream, ParentCalls, per_parent, per_parent_state
 
 FINAL = (2, 4)  # finished, ended: the task calls no one, until restarted
 # Set in every mark of a task's list entry: a mark of before (CalleeCount << 3 | State, in the
@@ -69,6 +72,10 @@ def loaded_as_listed(entry: Mapping[str, Any], previous: int | None) -> bool:
     if previous is None or not final(entry.get("State")):
         return False
     return (mark(entry) if previous & MARKED else legacy_mark(entry)) == previous
+
+
+def _time(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 class TaskSource(CCCStream):
@@ -108,12 +115,28 @@ class TaskSource(CCCStream):
         return self._all_complete(settings, "tasks complete")
 
 
+def _checksum(value: Any) -> int:
+    return zlib.crc32(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+
+
+def _to_emit(rows: list[dict[str, Any]], sums: list[int], kept: list[int] | None, seen: int | None) -> list[int]:
+    """The indexes of the rows to emit: those whose checksum differs from the one kept at their
+    place (``kept``: the row checksums of the last sync, in order); without them, every row unless
+    the task's checksum (``seen``) says none changed."""
+    if kept is not None:
+        return [i for i, value in enumerate(sums) if i >= len(kept) or kept[i] != value]
+    return [] if seen == _checksum(rows) else list(range(len(rows)))
+
+
 class _TaskDetailStream(TaskSource):
     """Rows made from each task's detail; a task loaded in a final state is not read again."""
 
     selected_by_default = False
     actions = ("DescribeAutoCalloutTasks", "DescribeAutoCalloutTask")
     state_shape = shapes.TASKS_STATE
+    # Whether a checksum of each row of an open task is kept (``callees`` in the state), so that only
+    # the rows that changed are emitted again; else a task's rows are emitted again all together.
+    row_checksums = False
 
     def _rows(self, sdk_app_id: int, entry: dict[str, Any], detail: dict[str, Any]) -> list[dict[str, Any]]:
         raise NotImplementedError
@@ -124,6 +147,11 @@ class _TaskDetailStream(TaskSource):
         # Per app, as encoded strings: apps this run does not read are written back as they were.
         done_state = by_id(self.stream_state.get("done"), f"{self.name}: done", self.logger.warning)
         seen_state = by_id(self.stream_state.get("seen"), f"{self.name}: seen", self.logger.warning)
+        # Per app and open task, the checksums of its rows (only where row_checksums).
+        rows_state = per_parent(self.stream_state.get("callees"), f"{self.name}: callees", self.logger.warning)
+        if settings.full_refresh:
+            rows_state = {app: per for app, per in rows_state.items() if app not in settings.sdk_app_ids}
+        listed: dict[int, set[int]] = {app: set() for app in settings.sdk_app_ids}
         progress = Progress(0, self.logger, limit=settings.requests_per_second, unit="tasks")
         client = self._client(settings, progress)
         failures = Failures(self.unit)
@@ -147,6 +175,7 @@ class _TaskDetailStream(TaskSource):
             for sdk_app_id in settings.sdk_app_ids:
                 for entry in self._task_entries(settings, client, sdk_app_id):
                     task_id = entry["TaskId"]
+                    listed[sdk_app_id].add(task_id)
                     previous = done[sdk_app_id].get(task_id)
                     if previous == 0 and final(entry.get("State")):
                         # What that version did, once: its entry then is unknown; from now on, this one.
@@ -180,17 +209,28 @@ class _TaskDetailStream(TaskSource):
                 detail = future.result()
                 tasks += 1
                 rows = self._rows(sdk_app_id, entry, detail)
-                checksum = zlib.crc32(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-                if seen[sdk_app_id].get(task_id) == checksum:  # emitted so by an earlier sync: nothing to load
+                checksum = _checksum(rows)
+                sums = [_checksum(row) for row in rows] if self.row_checksums else []
+                kept_rows = rows_state.get(sdk_app_id, {}).pop(task_id, None)
+                try:
+                    kept = encoding.decode_checksums(kept_rows) if isinstance(kept_rows, str) else None
+                except ValueError:
+                    kept = None
+                if self.row_checksums:
+                    changed = _to_emit(rows, sums, kept, seen[sdk_app_id].get(task_id))
+                else:
+                    changed = [] if seen[sdk_app_id].get(task_id) == checksum else list(range(len(rows)))
+                if not changed:  # emitted so by an earlier sync: nothing to load
                     unchanged += 1
-                    rows = []
                 good = True
-                for row in rows:
-                    record, problems = checker.checked(row)
+                for i in changed:
+                    record, problems = checker.checked(rows[i])
                     if problems:
                         label = f"task {task_id}"
                         failures.add(label, "invalid fields", f"{label}: {', '.join(map(str, problems))}")
                         good = False
+                        if sums:  # kept as not loaded: tried again at the next sync
+                            sums[i] = (sums[i] + 1) & 0xFFFFFFFF
                         continue
                     checker.note_undocumented(record)
                     yield record
@@ -198,8 +238,15 @@ class _TaskDetailStream(TaskSource):
                 if good and final(detail.get("State")):
                     done[sdk_app_id][task_id] = mark(entry)
                     seen[sdk_app_id].pop(task_id, None)
-                elif good:
+                    continue  # calls no one again: its rows' checksums go, as its own does
+                if good:
                     seen[sdk_app_id][task_id] = checksum
+                if self.row_checksums:
+                    rows_state.setdefault(sdk_app_id, {})[task_id] = encoding.encode_checksums(sums)
+            if self._listed_whole(settings):  # a task no longer listed is gone: its checksums go too
+                for sdk_app_id in settings.sdk_app_ids:
+                    per = rows_state.get(sdk_app_id, {})
+                    rows_state[sdk_app_id] = {t: v for t, v in per.items() if t in listed[sdk_app_id]}
         finally:
             release(client, pool)
             for sdk_app_id in settings.sdk_app_ids:
@@ -207,6 +254,8 @@ class _TaskDetailStream(TaskSource):
                 seen_state[sdk_app_id] = encoding.encode_map(seen[sdk_app_id])
             self.stream_state["done"] = {str(app): value for app, value in sorted(done_state.items())}
             self.stream_state["seen"] = {str(app): value for app, value in sorted(seen_state.items())}
+            if self.row_checksums:
+                self.stream_state["callees"] = per_parent_state(rows_state)
         self.logger.info(
             "Done: %d %s row(s) of %d task(s); %d task(s) unchanged since they were loaded, not emitted again; "
             "%d final task(s) loaded before not read again; %s",
@@ -236,6 +285,8 @@ class AutoCalloutCalleesStream(_TaskDetailStream):
     record_per = "callee of a task (its state, a session id per attempt)"
     parent = "task"
     primary_keys = ("SdkAppId", "TaskId", "Callee")
+    state_shape = shapes.CALLEES_STATE
+    row_checksums = True
 
     def _rows(self, sdk_app_id: int, entry: dict[str, Any], detail: dict[str, Any]) -> list[dict[str, Any]]:
         rows: dict[str, dict[str, Any]] = {}
@@ -278,9 +329,10 @@ class AutoCalloutCallsStream(TaskSource, CallRecordsStream):
     def _parent_sessions(self, client: CCCClient, task: ParentCalls) -> Sessions:
         return Sessions(sessions_of(self._task_detail(client, task.sdk_app_id, task.parent_id)), True)
 
-    def _known_end(self, entry: dict[str, Any]) -> int | None:
-        end = entry.get("NotAfter")
-        return end if isinstance(end, int) and not isinstance(end, bool) and end > 0 else None
+    def _known_span(self, entry: dict[str, Any]) -> tuple[int | None, int | None]:
+        """NotBefore and NotAfter, as listed now: the task calls no one before the one or after the
+        other (a restart that moves NotAfter grows the span; a null NotAfter leaves it open)."""
+        return _time(entry.get("NotBefore")), _time(entry.get("NotAfter"))
 
     def _parent_end(self, client: CCCClient, task: ParentCalls) -> int | None:
         return task.end  # NotAfter, from the list: no call to make

@@ -61,6 +61,9 @@ class ParentCalls:
     pending: dict[str, int]  # not loaded yet: session id -> the day it was first asked for
     changing: dict[str, int]  # loaded, may still change: session id -> reads so far
     end: int | None  # the campaign's EndTime, once known
+    # The windows its calls are asked in, newest first: those covering its own span where its list
+    # entry tells it (a task's NotBefore and NotAfter), else every readable one.
+    spans: list[tuple[int, int]] = field(default_factory=list)
     batches_left: int = 0
     failed: bool = False
     short: bool = False  # its session list was not whole: not done with, listed again next sync
@@ -124,12 +127,12 @@ def campaign_end(client: CCCClient, campaign: ParentCalls) -> int | None:
         return campaign.end
 
 
-def _per_campaign(state: Any, where: str, warn: Callable[[str], None]) -> dict[int, dict[int, Any]]:
+def per_parent(state: Any, where: str, warn: Callable[[str], None]) -> dict[int, dict[int, Any]]:
     """A part kept per app and campaign (``where``: "predictive_dialing_calls: pending"), keys as ints."""
     return {a: by_id(per, f"{where}[{a}]", warn) for a, per in by_id(state, where, warn).items()}
 
 
-def _to_state(kept: dict[int, dict[int, Any]]) -> dict[str, dict[str, Any]]:
+def per_parent_state(kept: dict[int, dict[int, Any]]) -> dict[str, dict[str, Any]]:
     return {str(a): {str(c): v for c, v in sorted(per.items())} for a, per in sorted(kept.items()) if per}
 
 
@@ -171,8 +174,9 @@ class CallRecordsStream(CCCStream):
     def _parent_sessions(self, client: CCCClient, parent: ParentCalls) -> Sessions:
         raise NotImplementedError
 
-    def _known_end(self, entry: dict[str, Any]) -> int | None:
-        """The parent's end, when its list entry tells it."""
+    def _known_span(self, entry: dict[str, Any]) -> tuple[int | None, int | None] | None:
+        """(first, last): when the parent may have begun and stopped calling, as its list entry
+        tells it now (either None: no bound); None when the entry does not tell."""
         raise NotImplementedError
 
     def _parent_end(self, client: CCCClient, parent: ParentCalls) -> int | None:
@@ -183,20 +187,20 @@ class CallRecordsStream(CCCStream):
         if self._marks is None:
             return
         self.stream_state["marks"] = encode_marks(self._marks)
-        self.stream_state["loaded"] = _to_state(self._loaded)
-        self.stream_state["pending"] = _to_state(self._pending)
-        self.stream_state["changing"] = _to_state(self._changing)
-        self.stream_state["ends"] = _to_state(self._ends)
+        self.stream_state["loaded"] = per_parent_state(self._loaded)
+        self.stream_state["pending"] = per_parent_state(self._pending)
+        self.stream_state["changing"] = per_parent_state(self._changing)
+        self.stream_state["ends"] = per_parent_state(self._ends)
 
     def _sync(self) -> Generator[dict[str, Any], None, None]:
         settings = Settings.from_config(self.config, self.logger)
         checker = self._record_checker()
         warn = self.logger.warning
         self._marks = marks = decode_marks(self.stream_state, f"{self.name}: marks", warn)
-        self._loaded = _per_campaign(self.stream_state.get("loaded"), f"{self.name}: loaded", warn)
-        self._pending = _per_campaign(self.stream_state.get("pending"), f"{self.name}: pending", warn)
-        self._changing = _per_campaign(self.stream_state.get("changing"), f"{self.name}: changing", warn)
-        self._ends = _per_campaign(self.stream_state.get("ends"), f"{self.name}: ends", warn)
+        self._loaded = per_parent(self.stream_state.get("loaded"), f"{self.name}: loaded", warn)
+        self._pending = per_parent(self.stream_state.get("pending"), f"{self.name}: pending", warn)
+        self._changing = per_parent(self.stream_state.get("changing"), f"{self.name}: changing", warn)
+        self._ends = per_parent(self.stream_state.get("ends"), f"{self.name}: ends", warn)
         now = int(time.time())
         today = now // windows.DAY
         spans = windows.readable(now, settings.start_date)
@@ -216,7 +220,7 @@ class CallRecordsStream(CCCStream):
 
         def read(batch: Batch) -> Fetched:
             campaign, asked = batch
-            fetched = fetch(client, campaign.sdk_app_id, asked, spans)
+            fetched = fetch(client, campaign.sdk_app_id, asked, campaign.spans)
             if fetched.missing:
                 self._parent_end(client, campaign)
             return fetched
@@ -244,6 +248,10 @@ class CallRecordsStream(CCCStream):
                 if not listed and not pending and not changing:
                     continue
                 loaded = self._loaded.get(sdk_app_id, {}).get(parent_id)
+                # The entry of now comes first: a task restarted since the state was written has a
+                # later NotAfter (its span grows), and its new calls are in it.
+                known = self._known_span(entry)
+                first, end = (None, self._ends.get(sdk_app_id, {}).get(parent_id)) if known is None else known
                 yield ParentCalls(
                     sdk_app_id,
                     parent_id,
@@ -253,7 +261,8 @@ class CallRecordsStream(CCCStream):
                     set() if settings.full_refresh or not loaded else encoding.decode(loaded),
                     {s: (day if day >= _FIRST_DAY else today) for s, day in pending.items()},
                     dict(changing),
-                    self._ends.get(sdk_app_id, {}).get(parent_id) or self._known_end(entry),
+                    end,
+                    windows.covering(now, settings.start_date, first, end) if known is not None else spans,
                 )
 
         def to_ask(campaign: ParentCalls, listed: list[str]) -> list[str]:
@@ -275,7 +284,7 @@ class CallRecordsStream(CCCStream):
                 campaign.pending.setdefault(session, today)
                 if self._beyond_reach(campaign, session, reach, today):
                     continue
-                if not spans or (campaign.end is not None and campaign.end < since):
+                if not campaign.spans or (campaign.end is not None and campaign.end < since):
                     why["before start_date (kept pending)"] += 1
                     continue
                 wanted.append(session)
@@ -469,8 +478,10 @@ class PredictiveDialingCallsStream(CallRecordsStream):
     def _parent_sessions(self, client: CCCClient, parent: ParentCalls) -> Sessions:
         return self._sessions_of(client, parent.sdk_app_id, parent.parent_id)
 
-    def _known_end(self, entry: dict[str, Any]) -> int | None:
-        return None  # a campaign's EndTime is not in its list entry: read when needed (_parent_end)
+    def _known_span(self, entry: dict[str, Any]) -> tuple[int | None, int | None] | None:
+        # A campaign's StartTime and EndTime are not in its list entry (its EndTime is read when a
+        # session has no record, _parent_end): its calls are asked in every readable window.
+        return None
 
     def _parent_end(self, client: CCCClient, parent: ParentCalls) -> int | None:
         return campaign_end(client, parent)
