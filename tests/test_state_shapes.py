@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from ccc_emulator.data import CampaignStore
 
+from tap_ccc_campaign.run import output
 from tap_ccc_campaign.state import encoding
 from tap_ccc_campaign.state.state_file import cleaned
 from tap_ccc_campaign.streams import state_shapes
@@ -46,8 +47,10 @@ def kept(clean, state: dict[str, Any], stream: str) -> dict[str, Any]:
     return clean(state)[0]["bookmarks"][stream]
 
 
-def test_a_state_the_tap_writes_for_all_ten_streams_is_read_back_whole(start_emulator):
-    # Every STATE of a sync, all ten streams selected; the one after the 100th campaign holds its cycle.
+def test_a_state_the_tap_writes_for_all_ten_streams_is_read_back_whole(start_emulator, monkeypatch):
+    # Every STATE of a sync, all ten streams selected; the one after the 100th campaign holds its cycle
+    # (written whatever it weighs against the records: STATE_SHARE lifted).
+    monkeypatch.setattr(output, "STATE_SHARE", float("inf"))
     store = CampaignStore(count=101, callees=3, history_days=30, seed=5)
     emulator = start_emulator(store=store, rate_limit=None)
     config = tap_config(emulator, requests_per_second=1000)

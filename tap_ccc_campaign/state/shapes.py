@@ -145,40 +145,48 @@ class Moment(Shape):
 class Encoded(Shape):
     """An id set (encoding.encode) or, with ``pairs``, an id map (encode_map; an id set reads as one)."""
 
-    pairs: bool
+    pairs: bool = False
 
     @property
     def doc(self) -> str:  # type: ignore[override]
         return "id map" if self.pairs else "id set"
 
+    @property
+    def refusal(self) -> str:
+        return f"is not an {self.doc}"
+
+    def decode(self, value: str) -> None:
+        """Raise ValueError unless ``value`` is what the tap writes."""
+        if self.pairs:
+            for _ in encoding.decode_pairs(value):
+                pass
+        else:
+            encoding.decode(value)
+
     def clean(self, value: Any, ctx: Context) -> Cleaned:
         try:
             if not isinstance(value, str):
                 raise ValueError
-            if self.pairs:
-                for _ in encoding.decode_pairs(value):
-                    pass
-            else:
-                encoding.decode(value)
+            self.decode(value)
         except ValueError:
-            return DROP, [Finding("", f"is not an {self.doc}")]
+            return DROP, [Finding("", self.refusal)]
         return value, []
 
 
 @dataclass(frozen=True)
-class Checksums(Shape):
+class Checksums(Encoded):
     """32-bit checksums in order (encoding.encode_checksums)."""
 
-    doc: str = "checksums (4 bytes each)"
+    @property
+    def doc(self) -> str:  # type: ignore[override]
+        return "checksums (4 bytes each)"
 
-    def clean(self, value: Any, ctx: Context) -> Cleaned:
-        try:
-            if not isinstance(value, str):
-                raise ValueError
-            encoding.decode_checksums(value)
-        except ValueError:
-            return DROP, [Finding("", "is not a list of checksums")]
-        return value, []
+    @property
+    def refusal(self) -> str:
+        return "is not a list of checksums"
+
+    def decode(self, value: str) -> None:
+        encoding.decode_checksums(value)
 
 
 @dataclass(frozen=True)
