@@ -44,7 +44,7 @@ DAY = 86400
 CAMPAIGNS, RUNNING, SESSIONS, AGENTS, TASKS, TASK_CALLEES = 500, 20, 1_000_000, 1000, 5000, 50
 STATUS_DAYS = 181  # days of status history before the anchor
 TASK_DAYS = 170  # tasks ran within this many days: their calls are within DescribeTelCdr's reach
-_HELD = 256  # generated tasks (with their callees) kept at once, for the call records of one page
+_HELD = 64  # generated tasks (with their callees) kept at once: those of the pages being answered
 
 
 class BigAccount(CampaignStore):
