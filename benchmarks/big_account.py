@@ -1,6 +1,6 @@
 """A large account: every action against its floor, wall time, the tap's memory and its state.
 
-    .venv/bin/python benchmarks/big_account.py                 # the issue's size (~1 h 15 min, see below)
+    .venv/bin/python benchmarks/big_account.py                 # the issue's size (~70 min, see below)
     .venv/bin/python benchmarks/big_account.py --scale 0.1     # a tenth of it (~7 min)
     .venv/bin/python benchmarks/big_account.py --emulator-memory   # the emulator alone, walked whole
 
@@ -18,9 +18,10 @@ action's floor, what a tap reading every action side by side could reach, and (b
 floors, what one action after another costs; the tap's peak RSS; the RECORD and STATE bytes it
 wrote and their ratio; the final state's size and its bytes per session. Ratios, never asserted.
 
-At scale 1 the floors add up to about 4,300 s (the status history 26,000 calls, the call records
-about 19,000, the task details 5,000), so the sync takes over an hour one stream after another;
-scale 0.1 takes about 7 minutes. ``--emulator-memory`` walks the whole account through the actions
+At scale 1 the floors add up to about 2,500 s (the status history 26,000 calls, the call records
+about 16,800, the task details 5,000), and the tap as it is (one stream after another, twice the
+status calls it needs) takes about 70 minutes; scale 0.1 took 412 s on this project's machine.
+``--emulator-memory`` walks the whole account through the actions
 (every session page, call record, status window and task detail) without HTTP and prints the
 emulator's peak RSS.
 """
