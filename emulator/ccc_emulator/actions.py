@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import heapq
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ccc_emulator import status
@@ -82,9 +83,8 @@ def describe_sessions(world: World, params: Params, now: float) -> dict[str, Any
     store = _app(world, params)
     campaign_id = _campaign_id(store, params)
     size, number = _page(params, 1000)
-    sessions = store.sessions(campaign_id)
-    shown = [s for s in sessions if s not in store.unlisted]
-    return {"TotalCount": len(sessions), "SessionList": shown[number * size : (number + 1) * size]}
+    total, shown = store.session_page(campaign_id, number * size, size)
+    return {"TotalCount": total, "SessionList": shown}
 
 
 DAY = 86400
@@ -124,16 +124,21 @@ def describe_tel_cdr(world: World, params: Params, now: float) -> dict[str, Any]
     phones = _strings(params, "Phones", 100)
     if wanted is not None:
         found = (store.call(session) for session in dict.fromkeys(wanted))
-        records = [r for r in found if r is not None]
+        candidates: Iterable[dict[str, Any]] = (r for r in found if r is not None)
     else:
-        records = [r for cid in store.ids() for r in map(store.call, store.sessions(cid)) if r is not None]
-    records = [
-        r
-        for r in records
-        if start <= r["Time"] <= end and (phones is None or r["Caller"] in phones or r["Callee"] in phones)
-    ]
-    records.sort(key=lambda r: (r["Time"], r["SessionId"]))
-    return {"TotalCount": len(records), "TelCdrList": records[number * size : (number + 1) * size]}
+        candidates = store.every_call()
+    total = 0
+
+    def matching() -> Iterator[dict[str, Any]]:
+        nonlocal total
+        for r in candidates:
+            if start <= r["Time"] <= end and (phones is None or r["Caller"] in phones or r["Callee"] in phones):
+                total += 1
+                yield r
+
+    # Only the records up to the page asked are kept: a large account's calls are never all held.
+    first = heapq.nsmallest((number + 1) * size, matching(), key=lambda r: (r["Time"], r["SessionId"]))
+    return {"TotalCount": total, "TelCdrList": first[number * size :]}
 
 
 def describe_skill_groups(world: World, params: Params, now: float) -> dict[str, Any]:
@@ -192,7 +197,7 @@ def describe_staff_status_history(world: World, params: Params, now: float) -> d
     agent = params.get("StaffUserId")
     if not isinstance(agent, str) or not agent:
         raise ApiError("MissingParameter", "The request is missing a required parameter `StaffUserId`.")
-    if agent not in store.directory.agent_mails():  # never created, or deleted since it was listed
+    if not store.directory.has_agent(agent):  # never created, or deleted since it was listed
         raise ApiError("InvalidParameterValue.AccountNotExist", f"Staff {agent} does not exist.")
     start, end = _integer(params, "StartTimestamp"), _integer(params, "EndTimestamp")
     assert start is not None
@@ -211,7 +216,7 @@ def describe_staff_status_history(world: World, params: Params, now: float) -> d
     cursor = params.get("Cursor") or None
     if cursor is not None and not isinstance(cursor, str):
         raise ApiError("InvalidParameter", "The parameter `Cursor` must be a string.")
-    return {"Data": status.page(store.status_history(agent), start, end, cursor, size)}
+    return {"Data": status.page(store.status_events(agent, start, end), start, end, cursor, size)}
 
 
 # Each list action's list: what a page cap cuts.

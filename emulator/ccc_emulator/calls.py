@@ -50,9 +50,16 @@ def parse_session_id(value: str) -> tuple[int, int] | None:
 
 
 def call_record(
-    session: str, *, seed: int, started: int, campaign: dict[str, Any], asr_processing: bool
+    session: str,
+    *,
+    seed: int,
+    started: int,
+    campaign: dict[str, Any],
+    asr_processing: bool,
+    agents: tuple[tuple[str, str, str], ...] = AGENTS,
 ) -> dict[str, Any]:
-    """Every TelCdrInfo field CCC returns today, for the call of ``session`` started at ``started``."""
+    """Every TelCdrInfo field CCC returns today, for the call of ``session`` started at ``started``,
+    taken (when answered) by one of ``agents``: (name, mail, staff number)."""
     rng = random.Random(f"{seed}:call:{session}")
     answered = rng.random() < 0.6
     abandoned = answered and rng.random() < 0.1  # the callee answered, no agent was free: the system hung up
@@ -61,7 +68,7 @@ def call_record(
     talk = rng.randint(15, 600) if answered and not abandoned else (rng.randint(1, 4) if abandoned else 0)
     ended = (accept + talk) if answered else ring + rng.randint(10, 40)
     end_status = 1 if answered else rng.choice(_NOT_ANSWERED)
-    agent = rng.choice(AGENTS) if answered and not abandoned else None
+    agent = rng.choice(agents) if answered and not abandoned else None
     skill_group_id = campaign["SkillGroupId"]
     record_id = f"rec-{session[-12:]}" if agent else ""
     seat = (

@@ -38,8 +38,24 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one and prints it (default 0)")
     p.add_argument("--port-file", type=Path, help="also write the chosen port to this file once listening")
-    p.add_argument("--campaigns", type=int, default=100, help="number of campaigns (default 100)")
-    p.add_argument("--tasks", type=int, default=12, help="auto-callout tasks per app (default 12)")
+    p.add_argument("--campaigns", type=int, help="number of campaigns (default 100; --large: 500 x --scale)")
+    p.add_argument("--tasks", type=int, help="auto-callout tasks per app (default 12; --large: 5,000 x --scale)")
+    big = p.add_argument_group("a large account, computed on demand (--large)")
+    big.add_argument(
+        "--large",
+        action="store_true",
+        help="serve a large account: 500 campaigns of which 20 run with 50,000 sessions each, 1,000 agents, "
+        "5,000 tasks of 50 callees, times --scale; nothing that grows with the sessions is held in memory",
+    )
+    big.add_argument("--scale", type=float, default=1.0, help="--large: every count times this (default 1)")
+    big.add_argument("--running", type=int, help="--large: running campaigns (default 20 x --scale)")
+    big.add_argument(
+        "--sessions",
+        type=int,
+        help="--large: sessions of each running campaign (default 1,000,000 x --scale / running)",
+    )
+    big.add_argument("--agents", type=int, help="--large: agents (default 1,000 x --scale)")
+    big.add_argument("--task-callees", type=int, help="--large: callees of each auto-callout task (default 50)")
     p.add_argument(
         "--first-campaign-id", type=int, default=DEFAULT_FIRST_ID, help="first CampaignId (default %(default)s)"
     )
@@ -142,6 +158,16 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _store(args: argparse.Namespace, sdk_app_id: int) -> CampaignStore:
+    common = {"sdk_app_id": sdk_app_id, "seed": args.seed, "first_id": args.first_campaign_id}
+    common |= {"id_step": args.id_step, "order": args.list_order}
+    if not args.large:
+        return CampaignStore(count=args.campaigns or 100, tasks=12 if args.tasks is None else args.tasks, **common)
+    knobs = {"count": args.campaigns, "tasks": args.tasks, "running": args.running, "sessions": args.sessions}
+    knobs |= {"agents": args.agents, "task_callees": args.task_callees}
+    return CampaignStore.large(args.scale, **common, **{k: v for k, v in knobs.items() if v is not None})
+
+
 def build(args: argparse.Namespace) -> Emulator:
     faults = FaultPlan(
         rates={kind: float(rate) for kind, rate in args.fault},
@@ -164,18 +190,7 @@ def build(args: argparse.Namespace) -> Emulator:
         tls=tls,
         host=args.host,
         port=args.port,
-        stores=[
-            CampaignStore(
-                args.sdk_app_id + n,
-                args.campaigns,
-                args.seed,
-                args.first_campaign_id,
-                id_step=args.id_step,
-                order=args.list_order,
-                tasks=args.tasks,
-            )
-            for n in range(args.apps)
-        ],
+        stores=[_store(args, args.sdk_app_id + n) for n in range(args.apps)],
         credentials=[Credential(args.secret_id, args.secret_key, args.token)],
         rate_limit=args.rate_limit or None,
         latency=args.latency_ms / 1000,
@@ -202,7 +217,7 @@ def main(argv: list[str] | None = None) -> None:
             args.port_file.write_text(str(emulator.port))
         print(
             f"ccc-emulator listening on {emulator.url} (SdkAppId {', '.join(map(str, emulator.stores))}, "
-            f"{args.campaigns} campaigns each from {args.first_campaign_id}, SecretId {args.secret_id})",
+            f"{emulator.store.count} campaigns each from {args.first_campaign_id}, SecretId {args.secret_id})",
             flush=True,
         )
         done.wait()

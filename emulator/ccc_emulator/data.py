@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from ccc_emulator import calls, status
@@ -106,6 +107,15 @@ class CampaignStore:
         self._task_count = tasks
         self._task_book: TaskBook | None = None
         self._history: dict[str, list[dict[str, Any]]] | None = None
+        self._call_agents: tuple[tuple[str, str, str], ...] = calls.AGENTS  # who may take a call
+
+    @classmethod
+    def large(cls, scale: float = 1.0, **options: Any) -> CampaignStore:
+        """A large account (``big.BigAccount``): at ``scale`` 1, 500 campaigns of which 20 run with
+        50,000 sessions each, 1,000 agents, 5,000 auto-callout tasks of 50 callees; computed on demand."""
+        from ccc_emulator.big import BigAccount
+
+        return BigAccount.scaled(scale, **options)
 
     @property
     def count(self) -> int:
@@ -144,9 +154,16 @@ class CampaignStore:
             numbers = {a["Mail"]: a["StaffNumber"] for a in self.directory.agents()}
             self._history = status.build((c for c in every_call if c), self.seed, lambda m: numbers.get(m, ""))
         events = self._history.get(mail, [])
+        return self._nulled(mail, events)
+
+    def _nulled(self, mail: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if not self.null_status:
             return events
         return [{**e, "Status": None} if (mail, e["Timestamp"]) in self.null_status else e for e in events]
+
+    def status_events(self, mail: str, start: int, end: int) -> list[dict[str, Any]]:
+        """An agent's status changes in [start, end] (a window under 7 days), in time and cursor order."""
+        return [e for e in self.status_history(mail) if start <= e["Timestamp"] <= end]
 
     @property
     def directory(self) -> Directory:
@@ -285,6 +302,20 @@ class CampaignStore:
         random.Random(f"{self.seed}:session-order:{campaign_id}:{count}").shuffle(ids)
         return ids + self.also_listed.get(campaign_id, [])
 
+    def session_page(self, campaign_id: int, offset: int, size: int) -> tuple[int, list[str]]:
+        """(TotalCount, the page at ``offset``): what DescribePredictiveDialingSessions answers."""
+        sessions = self.sessions(campaign_id)
+        shown = [s for s in sessions if s not in self.unlisted]
+        return len(sessions), shown[offset : offset + size]
+
+    def every_call(self) -> Iterator[dict[str, Any]]:
+        """Every call record of the app's campaigns, one at a time (DescribeTelCdr without SessionIds)."""
+        for campaign_id in self.ids():
+            for session in self.sessions(campaign_id):
+                record = self.call(session)
+                if record is not None:
+                    yield record
+
     def session_time(self, campaign_id: int, index: int) -> int:
         """When the call of a campaign's ``index``-th session started."""
         full = self._require(campaign_id)
@@ -317,6 +348,7 @@ class CampaignStore:
             started=self.session_time(campaign_id, index),
             campaign=full,
             asr_processing=session in self._processing,
+            agents=self._call_agents,
         )
 
     def grow(self, campaign_id: int, count: int, at: int | None = None) -> list[str]:

@@ -28,7 +28,10 @@ _EXTRA_AGENTS = (
 
 
 class Directory:
-    def __init__(self, seed: int, sdk_app_id: int, skill_group_ids: Iterable[int], anchor: int) -> None:
+    def __init__(
+        self, seed: int, sdk_app_id: int, skill_group_ids: Iterable[int], anchor: int, *, extra_agents: int = 0
+    ) -> None:
+        """``extra_agents`` more agents (``agent0001@example.com``, ...), for a large account."""
         self._rng = random.Random(f"{seed}:directory:{sdk_app_id}")
         self._anchor = anchor
         used = sorted(set(skill_group_ids))
@@ -36,6 +39,8 @@ class Directory:
         self._groups: dict[int, dict[str, Any]] = {gid: self._group(gid) for gid in [*used, *spare]}
         people = [(name, mail, number) for name, mail, number in AGENTS]
         people += [(name, f"{login}@example.com", str(1004 + i)) for i, (name, login) in enumerate(_EXTRA_AGENTS)]
+        first = 1004 + len(_EXTRA_AGENTS)
+        people += [(f"Agent {i + 1:04d}", f"agent{i + 1:04d}@example.com", str(first + i)) for i in range(extra_agents)]
         self._agents: dict[str, dict[str, Any]] = {}
         for name, mail, number in people:
             self._agents[mail] = self._agent(name, mail, number)
@@ -43,7 +48,7 @@ class Directory:
         for i, mail in enumerate(self._agents):
             if i % 2:
                 self._agents[mail]["RoleIdList"] = 3
-        self._next_number = 1004 + len(_EXTRA_AGENTS)
+        self._next_number = first + extra_agents
 
     def _when(self) -> int:
         return self._anchor - self._rng.randrange(86400, 86400 * 300)
@@ -110,6 +115,13 @@ class Directory:
 
     def agent_mails(self) -> list[str]:
         return list(self._agents)
+
+    def has_agent(self, mail: str) -> bool:
+        return mail in self._agents
+
+    def people(self) -> tuple[tuple[str, str, str], ...]:
+        """(Name, Mail, StaffNumber) of every agent, in the order of creation."""
+        return tuple((a["Name"], a["Mail"], a["StaffNumber"]) for a in self._agents.values())
 
     # Changes
 

@@ -291,7 +291,7 @@ class Emulator:
         start, end = params.get("StartTimestamp"), params.get("EndTimestamp")
         if store is None or not isinstance(agent, str) or not isinstance(start, int) or not isinstance(end, int):
             return params  # the action answers the bad request as it would
-        served = status.served(store.status_history(agent), start, end, cursor)
+        served = status.served(store.status_events(agent, start, end), start, end, cursor)
         if isinstance(size, int) and size > 0 and served >= cycle * min(size, cap or size):
             params = {key: value for key, value in params.items() if key != "Cursor"}
         return params

@@ -34,31 +34,39 @@ class TaskBook:
         rng = random.Random(f"{seed}:tasks:{sdk_app_id}")
         for i in range(count):
             task_id = FIRST_TASK_ID + i
-            state = rng.choice((0, 1, 2, 2, 2, 3, 4, 4, 5))
-            before = rng.randrange(86400, 86400 * history_days)
-            not_before = anchor + 86400 * rng.randint(1, 10) if state == 0 else anchor - before
-            expired = state in (3, 4)
-            not_after = (
-                anchor - rng.randrange(3600, max(7200, before // 2))
-                if expired
-                else (None if rng.random() < 0.3 else max(anchor, not_before) + 86400 * rng.randint(1, 20))
-            )
-            self._tasks[task_id] = {
-                "TaskId": task_id,
-                "Name": f"{_NAMES[i % len(_NAMES)]} #{i + 1}",
-                "Description": rng.choice(("", "notify customers", "回访")),
-                "NotBefore": not_before,
-                "NotAfter": not_after,
-                "Callers": ["+862180001234"],
-                "IvrId": rng.randrange(1000, 9000),
-                "State": state,
-                "MaxRingTimeoutSecond": rng.choice((30, 45, 60)),
-            }
-            self._callees[task_id] = self._make_callees(task_id, state, rng)
+            self._tasks[task_id] = self._make_task(task_id, rng, history_days)
+            self._callees[task_id] = self._make_callees(task_id, self._tasks[task_id]["State"], rng)
 
-    def _make_callees(self, task_id: int, state: int, rng: random.Random) -> list[dict[str, Any]]:
+    def _make_task(self, task_id: int, rng: random.Random, history_days: int) -> dict[str, Any]:
+        """A task's settings, drawn from ``rng``: it ran (or will run) within ``history_days`` of the anchor."""
+        anchor, i = self.anchor, task_id - FIRST_TASK_ID
+        state = rng.choice((0, 1, 2, 2, 2, 3, 4, 4, 5))
+        before = rng.randrange(86400, 86400 * history_days)
+        not_before = anchor + 86400 * rng.randint(1, 10) if state == 0 else anchor - before
+        expired = state in (3, 4)
+        not_after = (
+            anchor - rng.randrange(3600, max(7200, before // 2))
+            if expired
+            else (None if rng.random() < 0.3 else max(anchor, not_before) + 86400 * rng.randint(1, 20))
+        )
+        return {
+            "TaskId": task_id,
+            "Name": f"{_NAMES[i % len(_NAMES)]} #{i + 1}",
+            "Description": rng.choice(("", "notify customers", "回访")),
+            "NotBefore": not_before,
+            "NotAfter": not_after,
+            "Callers": ["+862180001234"],
+            "IvrId": rng.randrange(1000, 9000),
+            "State": state,
+            "MaxRingTimeoutSecond": rng.choice((30, 45, 60)),
+        }
+
+    def _make_callees(
+        self, task_id: int, state: int, rng: random.Random, count: int | None = None
+    ) -> list[dict[str, Any]]:
+        """``count`` callees (None: 3 to 30, drawn from ``rng``) with their states and attempts."""
         callees, attempt = [], 0
-        for _ in range(rng.randint(3, 30)):
+        for _ in range(rng.randint(3, 30) if count is None else count):
             if state == 0:
                 callee_state, tries = 0, 0
             else:
@@ -69,6 +77,23 @@ class TaskBook:
             callees.append({"Callee": f"+86137{rng.randrange(10**8):08d}", "State": callee_state, "Sessions": sessions})
         return callees
 
+    # Where a task and its callees are found: held here; a large book (big.LazyTaskBook) makes
+    # them on demand and holds only those it changed.
+
+    def _task(self, task_id: int) -> dict[str, Any]:
+        return self._tasks[task_id]
+
+    def _callee_list(self, task_id: int) -> list[dict[str, Any]]:
+        return self._callees.get(task_id, [])
+
+    def _own(self, task_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The task and its callees, to be changed in place."""
+        return self._tasks[task_id], self._callees[task_id]
+
+    def _drop(self, task_id: int) -> None:
+        del self._tasks[task_id]
+        del self._callees[task_id]
+
     def ids(self) -> list[int]:
         return list(self._tasks)
 
@@ -77,10 +102,10 @@ class TaskBook:
 
     def summary(self, task_id: int) -> dict[str, Any]:
         """The AutoCalloutTaskInfo DescribeAutoCalloutTasks lists."""
-        task = self._tasks[task_id]
+        task = self._task(task_id)
         return {
             "Name": task["Name"],
-            "CalleeCount": len(self._callees[task_id]),
+            "CalleeCount": len(self._callee_list(task_id)),
             "Callers": task["Callers"],
             "NotBefore": task["NotBefore"],
             "NotAfter": task["NotAfter"],
@@ -92,29 +117,31 @@ class TaskBook:
 
     def detail(self, task_id: int) -> dict[str, Any]:
         """What DescribeAutoCalloutTask answers."""
-        task = self._tasks[task_id]
+        task = self._task(task_id)
         return {
             "Name": task["Name"],
             "Description": task["Description"],
             "NotBefore": task["NotBefore"],
             "NotAfter": task["NotAfter"],
             "Callers": task["Callers"],
-            "Callees": [dict(c, Sessions=list(c["Sessions"])) for c in self._callees[task_id]],
+            "Callees": [dict(c, Sessions=list(c["Sessions"])) for c in self._callee_list(task_id)],
             "IvrId": task["IvrId"],
             "State": task["State"],
             "MaxRingTimeoutSecond": task["MaxRingTimeoutSecond"],
         }
 
     def sessions(self, task_id: int) -> list[str]:
-        return [s for c in self._callees.get(task_id, ()) for s in c["Sessions"]]
+        return [s for c in self._callee_list(task_id) for s in c["Sessions"]] if self.has(task_id) else []
 
     def call(self, session: str, task_id: int, index: int) -> dict[str, Any] | None:
         """The record of a task's ``index``-th attempt: a robot call, answered when it is its callee's
         last attempt and the callee is answered."""
-        for callee in self._callees.get(task_id, ()):
+        if not self.has(task_id):
+            return None
+        for callee in self._callee_list(task_id):
             if session in callee["Sessions"]:
                 answered = callee["State"] == 1 and callee["Sessions"][-1] == session
-                task = self._tasks[task_id]
+                task = self._task(task_id)
                 started = self._called_at.get(session, min(task["NotBefore"] + 90 * index, self.anchor))
                 return calls.robot_call_record(
                     session, seed=self.seed, started=started, callee=callee["Callee"], answered=answered
@@ -124,16 +151,16 @@ class TaskBook:
     # Changes over time
 
     def set_state(self, task_id: int, state: int) -> None:
-        self._tasks[task_id]["State"] = state
+        self._own(task_id)[0]["State"] = state
 
     def reopen(self, task_id: int) -> None:
         """A finished or ended task runs again, as one restarted in the console: State 1, NotAfter
         moved ten days past now (its list entry changes), and each callee not answered waits to
         retry (its detail changes; ``call_again`` then calls them)."""
-        task = self._tasks[task_id]
+        task, callees = self._own(task_id)
         task["State"] = 1
         task["NotAfter"] = self.anchor + 10 * 86400
-        for callee in self._callees[task_id]:
+        for callee in callees:
             if callee["State"] == 2:
                 callee["State"] = 4
 
@@ -146,19 +173,18 @@ class TaskBook:
         """A list answer showed ``task_ids``: the doomed among them are deleted now."""
         for task_id in self._doomed.intersection(task_ids):
             self._doomed.discard(task_id)
-            del self._tasks[task_id]
-            del self._callees[task_id]
+            self._drop(task_id)
 
     def move(self, task_id: int, not_before: int, not_after: int | None) -> None:
         """The task laid at other times, as if created so: its calls move with its NotBefore."""
-        self._tasks[task_id].update(NotBefore=not_before, NotAfter=not_after)
+        self._own(task_id)[0].update(NotBefore=not_before, NotAfter=not_after)
 
     def call_again(self, task_id: int, at: int | None = None) -> list[str]:
         """A running task calls each callee waiting to retry (or calling) once more, now (or at
         ``at``): answered."""
         new = []
         attempt = len(self.sessions(task_id))
-        for callee in self._callees[task_id]:
+        for callee in self._own(task_id)[1]:
             if callee["State"] in (0, 3, 4):
                 session = calls.session_id(self.seed, task_id, attempt)
                 attempt += 1
