@@ -4,7 +4,9 @@ writes is read back whole."""
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -180,3 +182,13 @@ def test_a_cycle_started_later_than_now_is_read_as_started_now(clean):
         **cycle,
         "started_at": "2026-12-03T00:00:00+00:00",
     }
+
+
+def test_a_state_written_before_the_one_engine_is_read_without_loss():
+    # Written by ae619c4 (main before issue 26) for all ten streams: its final STATE, and one from
+    # the middle of the campaigns' sync that holds a cycle. Read now, nothing is dropped or changed
+    # (its times lie in the past: the clock is not frozen here).
+    fixture = Path(__file__).resolve().parent / "fixtures" / "state_written_by_ae619c4.json"
+    for state in json.loads(fixture.read_text()).values():
+        assert len(state["bookmarks"]) >= 4
+        assert cleaned(state, state_shapes()) == (state, [])
