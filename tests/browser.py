@@ -9,8 +9,7 @@ import os
 import signal
 import socket
 import subprocess
-import tempfile
-import time
+import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,37 +72,44 @@ def dashboard(
 
 @contextlib.contextmanager
 def serve(command: list[str], cwd: Path, port: int, env: dict[str, str], timeout: float = 60) -> Iterator[str]:
-    """Runs COMMAND, a dashboard server on PORT, until it answers /_stcore/health; its URL. Stopped after."""
-    with tempfile.TemporaryFile("w+") as log:
-        server = subprocess.Popen(
-            command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+    """Runs COMMAND, a dashboard server on PORT, until Streamlit says it serves there (it prints its URL
+    once it listens) and answers /_stcore/health; its URL. Stopped after. ``timeout``: the health
+    check's, once it says so."""
+    server = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    assert server.stdout is not None
+    seen: list[str] = []
 
-        def output() -> str:
-            log.seek(0)
-            return log.read()[-3000:]
+    def output() -> str:
+        return "".join(seen)[-3000:]
 
-        url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for line in server.stdout:  # ends when the server exits
+            seen.append(line)
+            if "URL:" in line and f"127.0.0.1:{port}" in line:
+                break
+        else:
+            raise AssertionError(f"the dashboard stopped: {output()}")
+        # What it prints from now on is kept (and the pipe never fills).
+        threading.Thread(target=lambda: seen.extend(server.stdout or ()), daemon=True).start()
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as answer:
+            assert answer.status == 200, f"the dashboard is not healthy: {output()}"
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # its own session: meltano invoke's child too
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                assert server.poll() is None, f"the dashboard stopped: {output()}"
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, f"the dashboard did not start: {output()}"
-                time.sleep(0.2)
-            yield url
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)  # its own session: meltano invoke's child too
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 @contextlib.contextmanager
