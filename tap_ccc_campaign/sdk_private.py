@@ -13,6 +13,10 @@ from typing import Any
 
 import click
 from singer_sdk import Stream, Tap
+
+# singer-sdk's STATE writer (a STATE only when it changed), which Tap.state_writer returns, is
+# importable only from this private module: run/state_board.py extends it.
+from singer_sdk.helpers._state import StateWriter as StateWriter
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.singerlib import RecordMessage
 
@@ -49,6 +53,13 @@ class PrivateHooks(Tap):
             if not entry.metadata.resolve_selection().get((), True):
                 entry.metadata.root.selected = True
         self.mapper.register_raw_streams_from_catalog(catalog)
+
+    def prepare_sync(self) -> None:
+        # What Tap.sync_all does before its loop over the streams, which syncs them one after
+        # another: the tap syncs them side by side instead (run/side_by_side.py), so it does these
+        # two steps itself.
+        self._reset_state_progress_markers()
+        self._set_compatible_replication_methods()
 
     @classmethod
     def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> Any:

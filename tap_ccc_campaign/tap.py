@@ -16,10 +16,11 @@ from typing import IO, Any
 from singer_sdk import Stream
 from singer_sdk.helpers.capabilities import PluginCapabilities, TapCapabilities
 
+from tap_ccc_campaign.api.pacing import Pacers
 from tap_ccc_campaign.config.checks import config_errors, environment_errors, unknown_settings
 from tap_ccc_campaign.config.files import read_config_file
 from tap_ccc_campaign.config.resolve import resolved
-from tap_ccc_campaign.config.schema import SCHEMA
+from tap_ccc_campaign.config.schema import SCHEMA, default
 from tap_ccc_campaign.errors import (
     ConfigError,
     ConnectionTestError,
@@ -30,10 +31,12 @@ from tap_ccc_campaign.errors import (
 )
 from tap_ccc_campaign.run.failures import StreamFailures
 from tap_ccc_campaign.run.output import Writer
+from tap_ccc_campaign.run.side_by_side import SideBySide
 from tap_ccc_campaign.run.spool import Spool
+from tap_ccc_campaign.run.state_board import BoardStateWriter, StateBoard
 from tap_ccc_campaign.sdk_private import PrivateHooks
 from tap_ccc_campaign.state import state_file
-from tap_ccc_campaign.streams import STREAMS, PredictiveDialingCampaignsStream, name_of, state_shapes
+from tap_ccc_campaign.streams import STREAMS, CCCStream, PredictiveDialingCampaignsStream, name_of, state_shapes
 from tap_ccc_campaign.validation import load_schema
 
 ENV_PREFIX = "TAP_CCC_CAMPAIGN_"
@@ -58,6 +61,10 @@ class TapCCCCampaign(PrivateHooks):
     def __init__(self, *, parse_env_config: bool = False, **kwargs: Any) -> None:
         self.spool = Spool()  # lists read once per run, shared by the streams
         self.failed_streams = StreamFailures()  # told once every stream has run
+        self.board = StateBoard()  # what STATE holds while streams sync side by side
+        self.pacers: Pacers | None = None  # one per action for the account, made with the config
+        self._side_by_side: SideBySide | None = None
+        self._signalled: int | None = None
         try:
             super().__init__(parse_env_config=parse_env_config, **kwargs)
         except (ValueError, TypeError):
@@ -69,6 +76,14 @@ class TapCCCCampaign(PrivateHooks):
         if not self.config.get("log_metrics"):
             # singer-sdk set this logger to the run's level; METRIC lines are opt-in here.
             self.metrics_logger.setLevel(logging.WARNING)
+
+    @property
+    def state_writer(self) -> BoardStateWriter:
+        """singer-sdk's STATE writer, safe while the streams sync side by side (state_board.py)."""
+        writer = self.__dict__.get("_board_writer")
+        if writer is None:  # asked for first while singer-sdk's __init__ discovers the streams
+            writer = self._board_writer = BoardStateWriter(self.message_writer, self.board)
+        return writer
 
     @classmethod
     def full_settings_schema(cls) -> dict[str, Any]:
@@ -99,17 +114,45 @@ class TapCCCCampaign(PrivateHooks):
         super().load_state(usable)
 
     def discover_streams(self) -> list[Stream]:
-        shared: dict[str, Any] = {"spool": self.spool, "failed": self.failed_streams}
+        if self.pacers is None:
+            rate = self.config.get("requests_per_second")
+            self.pacers = Pacers(float(default("requests_per_second") if rate is None else rate))
+        shared: dict[str, Any] = {"spool": self.spool, "failed": self.failed_streams, "pacers": self.pacers}
         return [kind(tap=self, schema=load_schema(name_of(kind)), **shared) for kind in STREAMS]
 
-    def sync_all(self) -> None:  # type: ignore[misc]  # final in singer-sdk; the run's failure summary needs it
-        """Every selected stream runs; those that ended with failures are named together at the end."""
+    def sync_all(self) -> None:  # type: ignore[misc]  # final in singer-sdk; streams run side by side
+        """Every selected stream syncs at once, on its own thread (run/side_by_side.py); those that
+        ended with failures are named together at the end."""
         if threading.current_thread() is threading.main_thread():
             for signum in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(signum, self._on_signal)
+        self._signalled = None
+        side_by_side = SideBySide(self.board)
         try:
-            super().sync_all()
+            self.prepare_sync()
+            if self.state:
+                self.state_writer.write_state(self.state)
+            selected: list[CCCStream] = []
+            for stream in self.streams.values():
+                if isinstance(stream, CCCStream) and (stream.selected or stream.has_selected_descendents):
+                    selected.append(stream)
+                else:
+                    self.logger.info("Skipping deselected stream '%s'.", stream.name)
+            self.board.start(self.state)
+            self._side_by_side = side_by_side
+            try:
+                side_by_side.run(selected)
+            except SyncInterrupted:
+                if self._signalled is None:
+                    raise
+            finally:
+                self._side_by_side = None
+            if self._signalled is not None:
+                self._interrupted(self._signalled)
+            for stream in self.streams.values():
+                stream.log_sync_costs()
         finally:
+            self.board.stop()
             self.spool.close()  # its temporary files go with the run
         if self.failed_streams:
             raise SyncFailedError(self.failed_streams.summary())
@@ -158,6 +201,14 @@ class TapCCCCampaign(PrivateHooks):
         super().invoke(state=state, **kwargs)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        if self._side_by_side is not None:
+            # The streams sync on their own threads: each stops at its next record, its state as
+            # far as its written records; sync_all then writes the STATE and stops the run.
+            self.logger.warning("Received signal %d: stopping the sync", signum)
+            signal.signal(signum, signal.SIG_DFL)  # a second one ends the tap at once
+            self._signalled = signum
+            self._side_by_side.stop()
+            return
         if isinstance(self.message_writer, Writer) and self.message_writer.hold(signum):
             return  # a record is being written: the writer raises the signal again once it is counted
         # singer-sdk writes the state and exits 0; an interrupted sync is not a
@@ -167,6 +218,9 @@ class TapCCCCampaign(PrivateHooks):
         for stream in self.streams.values():
             if isinstance(stream, PredictiveDialingCampaignsStream):
                 stream.save_progress()
+        self._interrupted(signum)
+
+    def _interrupted(self, signum: int) -> None:
         # TargetGone: the loader has ended, so nothing can be told to it any more.
         with contextlib.suppress(TapError, BrokenPipeError, ValueError):
             self.state_writer.write_state(self.state)

@@ -151,10 +151,10 @@ class CCCClient:
         last: TransportError | APIError | None = None
         while True:
             if last is None:
-                slot = pacer.acquire()  # a first attempt's wait in the queue is not a retry's
+                slot = pacer.acquire(self._stopped)  # a first attempt's wait in the queue is not a retry's
             else:
                 queued_at = pacer.clock()
-                in_time = pacer.acquire_within(retry.max_total_wait - waited)
+                in_time = pacer.acquire_within(retry.max_total_wait - waited, self._stopped)
                 waited += pacer.clock() - queued_at
                 if in_time is None:
                     raise last  # the pacer would let it go too late: the time for retries is up
@@ -233,9 +233,10 @@ class CCCClient:
             self.on_attempt(action, status, time.monotonic() - started, exc)
 
     def stop(self) -> None:
-        """Make waiting and future attempts raise Interrupted."""
+        """Make this client's waiting and future attempts raise Interrupted (the pacers are shared
+        with the other streams' clients, which go on)."""
         self._stopped.set()
-        self.pacers.stop()
+        self.pacers.wake()
 
     def close(self) -> None:
         self.session.close()

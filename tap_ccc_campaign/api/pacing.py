@@ -105,21 +105,23 @@ class Pacer:
             return 0.0
         return wait
 
-    def acquire(self) -> Slot:
-        """Block until a call may start. Raises Interrupted once ``stop()`` is called."""
-        slot = self._acquire(None)
+    def acquire(self, cancel: threading.Event | None = None) -> Slot:
+        """Block until a call may start. Raises Interrupted once ``stop()`` is called, or once
+        ``cancel`` (one client's own stop, the pacer being shared by every stream) is set and the
+        pacer woken (``wake``)."""
+        slot = self._acquire(None, cancel)
         assert slot is not None  # without a deadline, a slot or Interrupted
         return slot
 
-    def acquire_within(self, seconds: float) -> Slot | None:
+    def acquire_within(self, seconds: float, cancel: threading.Event | None = None) -> Slot | None:
         """A slot, or None without waiting any further once it cannot come within ``seconds``:
         a retry whose time is up does not sit at the pacer for a call it would not send."""
-        return self._acquire(self.clock() + max(0.0, seconds))
+        return self._acquire(self.clock() + max(0.0, seconds), cancel)
 
-    def _acquire(self, deadline: float | None) -> Slot | None:
+    def _acquire(self, deadline: float | None, cancel: threading.Event | None) -> Slot | None:
         with self._changed:
             while True:
-                if self._stopped:
+                if self._stopped or (cancel is not None and cancel.is_set()):
                     raise Interrupted
                 now = self.clock()
                 wait = self._grant(now)
@@ -176,10 +178,16 @@ class Pacer:
             self._stopped = True
             self._changed.notify_all()
 
+    def wake(self) -> None:
+        """Make every waiting thread look again (one of them was cancelled)."""
+        with self._changed:
+            self._changed.notify_all()
+
 
 class Pacers:
     """One pacer per action, made on first use: each Tencent action has its own budget,
-    shared by every app of the account, and its own adaptation to throttling."""
+    shared by every app of the account and every stream of the run, and its own adaptation to
+    throttling."""
 
     def __init__(self, rate: float, **options: Any) -> None:
         self.rate = rate
@@ -202,3 +210,9 @@ class Pacers:
             self._stopped = True
             for pacer in self._pacers.values():
                 pacer.stop()
+
+    def wake(self) -> None:
+        with self._lock:
+            pacers = list(self._pacers.values())
+        for pacer in pacers:
+            pacer.wake()

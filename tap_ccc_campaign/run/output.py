@@ -7,6 +7,7 @@ import atexit
 import contextlib
 import signal
 import sys
+import threading
 from collections.abc import Callable
 
 from singer_sdk.contrib.msgspec import encoder
@@ -21,11 +22,19 @@ FLUSH_SIZE = 64 * 1024  # bytes of records gathered before they are written
 STATE_SHARE = 0.05
 
 
+class _PerThread(threading.local):
+    written: Callable[[], None] | None = None  # the hook of the stream syncing on this thread
+    depth = 0  # writes in progress on this thread
+
+
 class Writer(SingerWriter):
+    """One writer for every stream: streams sync side by side, each on its own thread, and each
+    message is written whole under one lock."""
+
     def __init__(self) -> None:
         super().__init__()
-        self._written: Callable[[], None] | None = None
-        self._depth = 0  # writes in progress on this (the main) thread
+        self._thread = _PerThread()
+        self._lock = threading.RLock()
         self._held: int | None = None
         self._pending: list[str] = []  # records written but not yet handed to stdout
         self._pending_size = 0
@@ -36,29 +45,30 @@ class Writer(SingerWriter):
         atexit.register(self._flush_at_exit)
 
     def on_record_written(self, hook: Callable[[], None] | None) -> None:
-        """Call ``hook`` right after each RECORD has been written and flushed, whatever stream name
-        (a stream map's alias) it carries: streams sync one at a time, so it is the syncing stream's."""
-        self._written = hook
+        """Call ``hook`` right after each RECORD written from this thread, whatever stream name (a
+        stream map's alias) it carries: a stream syncs on a thread of its own, so it is that stream's."""
+        self._thread.written = hook
 
     def hold(self, signum: int) -> bool:
-        """True while a message is being written (a record: until its bookkeeping is done); the
-        signal is then raised again once the write is over, so a handler that writes a STATE
-        never writes into the middle of another line."""
-        if self._depth:
+        """True while a message is being written on this (the signal's) thread (a record: until its
+        bookkeeping is done); the signal is then raised again once the write is over, so a handler
+        that writes a STATE never writes into the middle of another line."""
+        if self._thread.depth:
             self._held = signum
-        return bool(self._depth)
+        return bool(self._thread.depth)
 
     def write_message(self, message: Message) -> None:
-        hook = self._written if isinstance(message, RecordMessage) else None
+        hook = self._thread.written if isinstance(message, RecordMessage) else None
         # A STATE written on a signal then holds exactly the records the target was sent.
-        self._depth += 1
+        self._thread.depth += 1
         try:
-            self._write(message)
+            with self._lock:
+                self._write(message)
             if hook is not None:
                 hook()
         finally:
-            self._depth -= 1
-        if self._depth == 0 and self._held is not None:
+            self._thread.depth -= 1
+        if self._thread.depth == 0 and self._held is not None and threading.current_thread() is threading.main_thread():
             signum, self._held = self._held, None
             signal.raise_signal(signum)
 
@@ -93,6 +103,10 @@ class Writer(SingerWriter):
 
     def flush(self) -> None:
         """Write the gathered records, and flush stdout."""
+        with self._lock:
+            self._flush()
+
+    def _flush(self) -> None:
         try:
             if self._pending:
                 text, self._pending, self._pending_size = "".join(self._pending), [], 0

@@ -1,10 +1,9 @@
-"""What a run reads from a list action once, kept on disk for the streams that come after.
+"""What a run reads from a list action once, kept on disk for every stream that needs it.
 
-singer-sdk syncs streams one after another: the campaign list one stream read is what the
-progress history needs, and a campaign's session list is what its calls need. Kept in temporary
-files (JSON lines), they cost no second call and no memory. Lists read as they are consumed
-(``record``) and whole values (``keep``, from any thread) go to two files, so that one list's
-lines are never interleaved with another's.
+The campaign list one stream reads is what the progress history needs, and a campaign's session
+list is what its calls need. Streams run side by side: the first to ask reads (``once``), the
+others wait for it and replay what it kept, so a list costs no second call and no memory. Kept
+in a temporary file (JSON lines), each key's lines written together under one lock.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 import json
 import tempfile
 import threading
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import IO, Any
 
 
@@ -57,51 +56,48 @@ class _File:
 
 class Spool:
     def __init__(self) -> None:
-        self._lists, self._values = _File(), _File()
-        self._kept: dict[Hashable, tuple[_File, int, int]] = {}
+        self._file = _File()
+        self._kept: dict[Hashable, tuple[int, int]] = {}
         self._lock = threading.Lock()
-        self._recording = False
+        self._filling: dict[Hashable, threading.Lock] = {}
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._kept
 
-    def record(self, key: Hashable, items: Iterable[Any]) -> Iterator[Any]:
-        """``items``, passed on as they come; kept under ``key`` once all were read."""
-        assert not self._recording, "one list at a time"
-        self._recording = True
-        try:
-            start = self._lists.end()
-            for item in items:
-                self._lists.append(json.dumps(item, ensure_ascii=False) + "\n")
-                yield item
-            self._kept[key] = (self._lists, start, self._lists.end())
-        finally:
-            self._recording = False
+    def once(self, key: Hashable, fill: Callable[[], object]) -> None:
+        """Call ``fill`` (which keeps ``key``) unless ``key`` is kept already. A stream asking for a
+        key another stream is filling waits for it instead of calling the API again; when the
+        filling fails, the next one asking tries itself (and meets its own error)."""
+        with self._lock:
+            filling = self._filling.setdefault(key, threading.Lock())
+        with filling:
+            if key not in self._kept:
+                fill()
 
     def close(self) -> None:
-        """Remove the files and forget what was kept (at the end of a run)."""
+        """Remove the file and forget what was kept (at the end of a run)."""
         with self._lock:
-            self._lists.close()
-            self._values.close()
+            self._file.close()
             self._kept.clear()
+            self._filling.clear()
 
     def keep(self, key: Hashable, value: Any) -> None:
         """Keep one value (a campaign's session ids) under ``key``; safe from any thread."""
-        line = json.dumps(value, ensure_ascii=False) + "\n"
+        self.keep_items(key, [value])
+
+    def keep_items(self, key: Hashable, items: Iterable[Any]) -> None:
+        """Keep a list (a campaign list's entries) under ``key``, replayed one item at a time."""
+        text = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
         with self._lock:
-            start = self._values.end()
-            end = self._values.append(line)
-            self._kept[key] = (self._values, start, end)
+            start = self._file.end()
+            end = self._file.append(text) if text else start
+            self._kept[key] = (start, end)
 
     def replay(self, key: Hashable) -> Iterator[Any]:
-        kept, start, end = self._kept[key]
+        start, end = self._kept[key]
         with self._lock:
-            lines = list(kept.lines(start, end)) if kept is self._values else None
-        if lines is not None:
-            yield from map(json.loads, lines)
-            return
-        for line in kept.lines(start, end):
-            yield json.loads(line)
+            lines = list(self._file.lines(start, end))
+        yield from map(json.loads, lines)
 
     def get(self, key: Hashable) -> Any:
         """The value kept under ``key`` by ``keep``."""

@@ -85,15 +85,16 @@ class TaskSource(CCCStream):
 
     def _task_entries(self, settings: Settings, client: CCCClient, sdk_app_id: int) -> list[dict[str, Any]]:
         key = ("tasks", sdk_app_id)
-        if key not in self._spool:
+
+        def fill() -> None:
             try:
                 read = read_list(client, TASKS, sdk_app_id)
             except (APIError, TransportError) as exc:
                 raise list_failed(
                     settings, client, f"listing the auto-callout tasks of SdkAppId {sdk_app_id}", exc
                 ) from None
-            self._spool.keep(key, list(read.items.values()))
             self._spool.keep(("tasks complete", sdk_app_id), read.complete)
+            self._spool.keep(key, list(read.items.values()))
             if not read.complete:
                 self.logger.warning(
                     "SdkAppId %d: no pass over the auto-callout task list was complete (%d found): tasks it "
@@ -101,15 +102,14 @@ class TaskSource(CCCStream):
                     sdk_app_id,
                     len(read.items),
                 )
+
+        self._spool.once(key, fill)
         return self._spool.get(key)
 
     def _task_detail(self, client: CCCClient, sdk_app_id: int, task_id: int) -> dict[str, Any]:
         key = ("task", sdk_app_id, task_id)
-        if key in self._spool:
-            return self._spool.get(key)
-        detail = read_task(client, sdk_app_id, task_id)
-        self._spool.keep(key, detail)
-        return detail
+        self._spool.once(key, lambda: self._spool.keep(key, read_task(client, sdk_app_id, task_id)))
+        return self._spool.get(key)
 
     def _listed_whole(self, settings: Settings) -> bool:
         return self._all_complete(settings, "tasks complete")

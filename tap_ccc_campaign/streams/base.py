@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from typing import Any, ClassVar
@@ -21,7 +22,14 @@ from tap_ccc_campaign.api.paged_list import PagedList, Read, read_list
 from tap_ccc_campaign.api.session_list import Sessions, read_sessions
 from tap_ccc_campaign.api.transport import redact_url
 from tap_ccc_campaign.config.settings import Settings
-from tap_ccc_campaign.errors import FatalRunError, PermissionDeniedError, SyncFailedError, TapError, one_line
+from tap_ccc_campaign.errors import (
+    FatalRunError,
+    PermissionDeniedError,
+    SyncFailedError,
+    SyncInterrupted,
+    TapError,
+    one_line,
+)
 from tap_ccc_campaign.run.failures import Failures, StreamFailures
 from tap_ccc_campaign.run.output import Writer
 from tap_ccc_campaign.run.pool import OrderedPool
@@ -45,9 +53,20 @@ class CCCStream(PrivateStreamHooks):
     parent = "app"  # what the stream reads one by one: app, campaign, task or agent
     state_shape: ClassVar[dict[str, Shape]] = {}  # its state's keys: checked on read (state/shapes.py)
 
-    def __init__(self, tap: Tap, *, spool: Spool, failed: StreamFailures | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        tap: Tap,
+        *,
+        spool: Spool,
+        failed: StreamFailures | None = None,
+        pacers: Pacers | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(tap=tap, **kwargs)
         self._spool = spool  # lists read once per run, shared with the other streams
+        self._pacers = pacers  # one per action for the account: shared by the streams syncing side by side
+        self._clients: list[CCCClient] = []  # this stream's, stopped with it
+        self._stopping = threading.Event()
         self._stream_failures = failed if failed is not None else StreamFailures()
         self._state_writer = tap.state_writer
         self._writer = tap.message_writer if isinstance(tap.message_writer, Writer) else None
@@ -62,10 +81,14 @@ class CCCStream(PrivateStreamHooks):
         if self._writer is not None:
             self._writer.on_record_written(self._written)
         self._checkpointed = 0  # records emitted at the last STATE of this sync
+        self._stopping.clear()
+        self._clients.clear()  # those of an earlier sync of this stream are closed
         records = self._sync()
         try:
             try:
                 for record in records:
+                    if self._stopping.is_set():  # the record is not handed: its bookkeeping is not done
+                        raise SyncInterrupted(0)
                     self.records_read += 1
                     yield record
             finally:
@@ -120,6 +143,18 @@ class CCCStream(PrivateStreamHooks):
     def save_progress(self) -> None:
         """Put what this run has done so far into the stream's state (called before each STATE)."""
 
+    def stop(self) -> None:
+        """Stop the sync at its next record; its calls waiting to be sent are let go (any thread)."""
+        self._stopping.set()
+        for client in list(self._clients):
+            client.stop()
+
+    def publish_state(self) -> None:
+        """Hand the stream's state, as its sync ended, to the STATE messages of the other streams."""
+        board = getattr(self._state_writer, "board", None)
+        if board is not None and board.active:
+            board.publish(self.name, self.stream_state)
+
     def _checkpoint_every(self, emitted: int) -> None:
         """A STATE once STATE_EVERY more records were emitted since the last, and once the records
         since weigh enough that the STATEs stay a small share of the output (Writer.state_due): a
@@ -139,28 +174,33 @@ class CCCStream(PrivateStreamHooks):
     def _listed(
         self, settings: Settings, client: CCCClient, sdk_app_id: int, listing: Listing | None = None
     ) -> Iterator[dict[str, Any]]:
-        """The app's campaign list entries: as kept by a stream before in this run, or read now (and kept)."""
+        """The app's campaign list entries: read by the first stream of the run to ask, and kept."""
         key = ("campaigns", sdk_app_id)
-        if key in self._spool:
-            yield from self._spool.replay(key)
-            return
-        listing = listing or Listing(client, sdk_app_id, self.logger)
-        try:
-            yield from self._spool.record(key, listing)
-        except (APIError, TransportError) as exc:
-            raise list_failed(settings, client, f"listing the campaigns of SdkAppId {sdk_app_id}", exc) from None
-        self._spool.keep(("complete", sdk_app_id), listing.complete)
+
+        def fill() -> None:
+            read = listing or Listing(client, sdk_app_id, self.logger)
+            try:
+                entries = list(read)
+            except (APIError, TransportError) as exc:
+                raise list_failed(settings, client, f"listing the campaigns of SdkAppId {sdk_app_id}", exc) from None
+            self._spool.keep(("complete", sdk_app_id), read.complete)
+            self._spool.keep_items(key, entries)
+
+        self._spool.once(key, fill)
+        yield from self._spool.replay(key)
 
     def _sessions_of(self, client: CCCClient, sdk_app_id: int, campaign_id: int) -> Sessions:
-        """A campaign's session ids, and whether its list was whole: as another stream of this run
-        kept them, or read now (and kept)."""
+        """A campaign's session ids, and whether its list was whole: read by the first stream of the
+        run to ask, and kept."""
         key = ("sessions", sdk_app_id, campaign_id)
-        if key in self._spool:
-            ids, complete = self._spool.get(key)
-            return Sessions(ids, complete)
-        found = read_sessions(client, sdk_app_id, campaign_id)
-        self._spool.keep(key, [found.ids, found.complete])
-        return found
+
+        def fill() -> None:
+            found = read_sessions(client, sdk_app_id, campaign_id)
+            self._spool.keep(key, [found.ids, found.complete])
+
+        self._spool.once(key, fill)
+        ids, complete = self._spool.get(key)
+        return Sessions(ids, complete)
 
     def _warn_short_lists(self, short: list[int]) -> None:
         """One line for the campaigns whose session list stayed short of its TotalCount: not done
@@ -176,14 +216,16 @@ class CCCStream(PrivateStreamHooks):
             )
 
     def _read_whole(self, client: CCCClient, kind: PagedList, sdk_app_id: int) -> Read:
-        """A list read whole (no ModifiedTime): as another stream of this run kept it, or read now (and kept)."""
+        """A list read whole (no ModifiedTime): read by the first stream of the run to ask, and kept."""
         key = ("whole", kind.action, sdk_app_id)
-        if key in self._spool:
-            entries, complete = self._spool.get(key)
-            return Read({entry[kind.key]: entry for entry in entries}, complete, 0)
-        read = read_list(client, kind, sdk_app_id)
-        self._spool.keep(key, [list(read.items.values()), read.complete])
-        return read
+
+        def fill() -> None:
+            read = read_list(client, kind, sdk_app_id)
+            self._spool.keep(key, [list(read.items.values()), read.complete])
+
+        self._spool.once(key, fill)
+        entries, complete = self._spool.get(key)
+        return Read({entry[kind.key]: entry for entry in entries}, complete, 0)
 
     def _warn_listed_twice(self, twice: list[tuple[str, int]]) -> None:
         """One line for the sessions a list gave under a second campaign: (session id, that campaign)."""
@@ -251,10 +293,12 @@ class CCCStream(PrivateStreamHooks):
             if self.metrics_logger.isEnabledFor(logging.INFO):  # the tap lowers it unless log_metrics
                 self._log_attempt(action, status, seconds, error)
 
-        return CCCClient(
+        if self._pacers is None:
+            self._pacers = Pacers(settings.requests_per_second)
+        client = CCCClient(
             api_url=settings.api_url,
             credentials=settings.credentials,
-            pacers=Pacers(settings.requests_per_second),
+            pacers=self._pacers,
             region=settings.region,
             language=settings.language,
             timeout=settings.request_timeout,
@@ -266,6 +310,10 @@ class CCCStream(PrivateStreamHooks):
             pool_size=settings.workers,
             on_attempt=on_attempt,
         )
+        self._clients.append(client)
+        if self._stopping.is_set():
+            client.stop()
+        return client
 
     def _log_attempt(self, action: str, status: int | None, seconds: float, error: BaseException | None) -> None:
         tags: dict[str, Any] = {
