@@ -26,6 +26,7 @@ from ccc_emulator.faults import FaultPlan
 from ccc_emulator.neighbour import Neighbour
 from ccc_emulator.protocol import ApiError
 from ccc_emulator.ratelimit import TrailingWindow
+from ccc_emulator.rendezvous import Rendezvous
 
 SERVICE = "ccc"
 VERSION = "2020-02-10"
@@ -98,6 +99,7 @@ class Emulator:
         self._thread: threading.Thread | None = None
         self._started = time.monotonic()
         self.neighbours: list[Neighbour] = []
+        self.rendezvous: Rendezvous | None = None  # actions whose first requests must meet (tests)
 
     @property
     def url(self) -> str:
@@ -209,6 +211,8 @@ class Emulator:
                 with self._lock:
                     self.counters.signature_failures += 1
                 raise
+            if self.rendezvous is not None:
+                self.rendezvous.arrive(action)
             fault = self._fault(action, params, body)
             if fault == "dberror":
                 raise ApiError("InternalError.DBError", "Internal database access failure.")

@@ -17,7 +17,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from tap_ccc_campaign.api.campaign_list import Listing
 from tap_ccc_campaign.api.client import CallResult, CCCClient, RetryPolicy
 from tap_ccc_campaign.api.errors import APIError, Disposition, Missing, TransportError, denied
-from tap_ccc_campaign.api.pacing import Pacers
+from tap_ccc_campaign.api.pacing import Interrupted, Pacers
 from tap_ccc_campaign.api.paged_list import PagedList, Read, read_list
 from tap_ccc_campaign.api.session_list import Sessions, read_sessions
 from tap_ccc_campaign.api.transport import redact_url
@@ -110,6 +110,10 @@ class CCCStream(PrivateStreamHooks):
             # A failed or stopped sync still tells the target how far it got.
             with contextlib.suppress(TapError, OSError, ValueError):
                 self._checkpoint()
+            if isinstance(exc, Interrupted) and self._stopping.is_set():
+                # A call waiting to be sent when the run was stopped: the stop, not a failure.
+                self._told.error = True
+                raise SyncInterrupted(0) from None
             self._told.error = isinstance(exc, TapError)
             raise
         finally:

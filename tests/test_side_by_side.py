@@ -1,0 +1,132 @@
+"""The streams sync side by side: each action at its own pace, messages interleaved as the Singer
+spec allows, every STATE after the records it counts, one stream's trouble its own."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+
+import pytest
+from ccc_emulator.data import CampaignStore
+from ccc_emulator.rendezvous import Rendezvous
+
+from tap_ccc_campaign.errors import FatalRunError, SyncInterrupted
+from tap_ccc_campaign.run.side_by_side import SideBySide
+from tap_ccc_campaign.run.state_board import StateBoard
+from tap_ccc_campaign.streams import STREAMS, name_of
+from tests.helpers import sync_in_process, tap_config
+
+ALL = [name_of(stream) for stream in STREAMS]
+# A progress row is an observation of its campaign (ObservedAt is when the sync saw it): a resumed
+# sync observes again, so what must not be lost is the campaign observed.
+KEYS = {name_of(stream): tuple(k for k in stream.primary_keys if k != "ObservedAt") for stream in STREAMS}
+# Actions of streams far apart in the streams' order: one after another, the first would wait.
+MEETING = (
+    "DescribePredictiveDialingCampaign",
+    "DescribeTelCdr",
+    "DescribeStaffStatusHistory",
+    "DescribeAutoCalloutTasks",
+)
+
+
+@pytest.fixture
+def account(start_emulator):
+    return start_emulator(store=CampaignStore(count=12, history_days=30, tasks=4, seed=3), rate_limit=None)
+
+
+def config_of(emulator, **overrides):
+    config = tap_config(emulator, requests_per_second=500, **overrides)
+    del config["campaign_ids"]
+    return config
+
+
+def test_the_streams_call_their_actions_at_the_same_time(account):
+    account.rendezvous = meeting = Rendezvous(MEETING, timeout=30)
+    sync_in_process(config_of(account), streams=ALL)
+    # Each action's first request was answered only once all four had arrived: no stream waited
+    # for another to end.
+    assert (meeting.met, meeting.missed) == (len(MEETING), 0)
+
+
+def test_each_streams_schema_comes_before_its_records_and_the_streams_records_interleave(account):
+    account.rendezvous = Rendezvous(MEETING, timeout=30)
+    out = sync_in_process(config_of(account), streams=ALL)
+    schema_at = {m["stream"]: i for i, m in reversed(list(enumerate(out))) if m["type"] == "SCHEMA"}
+    first_record = {m["stream"]: i for i, m in reversed(list(enumerate(out))) if m["type"] == "RECORD"}
+    assert set(first_record) == set(ALL)
+    assert all(schema_at[name] < at for name, at in first_record.items())
+    order = [m["stream"] for m in out if m["type"] == "RECORD"]
+    runs = 1 + sum(a != b for a, b in itertools.pairwise(order))
+    assert runs > len(ALL)  # one after another, each stream would be one run of records
+
+
+def test_every_state_of_a_side_by_side_sync_resumes_without_losing_a_record(account):
+    config = config_of(account)
+    out = sync_in_process(config, streams=ALL)
+    whole = keys_by_stream(out)
+    states = [i for i, m in enumerate(out) if m["type"] == "STATE"]
+    assert len(states) >= 3
+    for at in states[1 : -1 : max(1, len(states) // 4)]:  # a few from the middle of the sync
+        resumed = sync_in_process(config, state=out[at]["value"], streams=ALL)
+        for name in ALL:
+            before = keys_by_stream(out[:at])[name]
+            after = keys_by_stream(resumed)[name]
+            assert before | after == whole[name], f"{name}: lost resuming from the STATE at message {at}"
+
+
+def keys_by_stream(found):
+    keys: dict[str, set[tuple]] = {name: set() for name in ALL}
+    for m in found:
+        if m["type"] == "RECORD":
+            keys[m["stream"]].add(tuple(m["record"][k] for k in KEYS[m["stream"]]))
+    return keys
+
+
+class FakeStream:
+    """A stream for the runner alone: it ends when told to stop, or raises what it is given."""
+
+    def __init__(self, name: str, error: BaseException | None = None, started: threading.Barrier | None = None):
+        self.name = name
+        self.error = error
+        self.started = started
+        self.stopped = threading.Event()
+        self.published = 0
+
+    def sync(self) -> None:
+        if self.started is not None:
+            self.started.wait()
+        if self.error is not None:
+            raise self.error
+        if not self.stopped.wait(60):  # a safety net: the other stream's error stops it at once
+            return
+        raise SyncInterrupted(0)
+
+    def finalize_state_progress_markers(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def publish_state(self) -> None:
+        self.published += 1
+
+
+def test_an_error_that_stops_the_run_stops_every_stream_and_is_raised_itself():
+    started = threading.Barrier(3)
+    fatal = FatalRunError("api_url: cannot reach it")
+    streams = [FakeStream("a", started=started), FakeStream("b", fatal, started), FakeStream("c", started=started)]
+    board = StateBoard()
+    with pytest.raises(FatalRunError) as raised:
+        SideBySide(board).run(streams)
+    assert raised.value is fatal
+    assert all(stream.stopped.is_set() for stream in (streams[0], streams[2]))
+    assert [stream.published for stream in streams] == [1, 1, 1]  # each stream's state as far as it got
+
+
+def test_a_state_written_while_streams_sync_holds_each_streams_last_published_part():
+    board = StateBoard()
+    board.start({"bookmarks": {"a": {"n": 1}, "b": {"n": 1}}})
+    live = {"n": 2}
+    board.publish("a", live)
+    live["n"] = 3  # a stream changing its state after it published: not seen until it publishes again
+    assert board.value() == {"bookmarks": {"a": {"n": 2}, "b": {"n": 1}}}
