@@ -154,6 +154,9 @@ class CallRecordsStream(CCCStream):
         self._pending: dict[int, dict[int, dict[str, int]]] = {}
         self._changing: dict[int, dict[int, dict[str, int]]] = {}
         self._ends: dict[int, dict[int, int]] = {}
+        # Parents whose calls are being read: a STATE written before they finish (a stop) keeps
+        # the calls already written as loaded, so a resumed run does not write them again.
+        self._in_flight: dict[tuple[int, int], ParentCalls] = {}
 
     def _parents(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
         """(SdkAppId, list entry) of every parent to consider."""
@@ -186,10 +189,19 @@ class CallRecordsStream(CCCStream):
     def save_progress(self) -> None:
         if self._marks is None:
             return
+        loaded, pending, changing = (
+            {app: dict(per) for app, per in kept.items()} for kept in (self._loaded, self._pending, self._changing)
+        )
+        for (app, parent_id), parent in self._in_flight.items():
+            if parent.loaded:
+                loaded.setdefault(app, {})[parent_id] = encoding.encode(parent.loaded)
+            for kept, value in ((pending, parent.pending), (changing, parent.changing)):
+                if value:
+                    kept.setdefault(app, {})[parent_id] = dict(value)
         self.stream_state["marks"] = encode_marks(self._marks)
-        self.stream_state["loaded"] = per_parent_state(self._loaded)
-        self.stream_state["pending"] = per_parent_state(self._pending)
-        self.stream_state["changing"] = per_parent_state(self._changing)
+        self.stream_state["loaded"] = per_parent_state(loaded)
+        self.stream_state["pending"] = per_parent_state(pending)
+        self.stream_state["changing"] = per_parent_state(changing)
         self.stream_state["ends"] = per_parent_state(self._ends)
 
     def _sync(self) -> Generator[dict[str, Any], None, None]:
@@ -201,6 +213,7 @@ class CallRecordsStream(CCCStream):
         self._pending = per_parent(self.stream_state.get("pending"), f"{self.name}: pending", warn)
         self._changing = per_parent(self.stream_state.get("changing"), f"{self.name}: changing", warn)
         self._ends = per_parent(self.stream_state.get("ends"), f"{self.name}: ends", warn)
+        self._in_flight = {}
         now = int(time.time())
         today = now // windows.DAY
         spans = windows.readable(now, settings.start_date)
@@ -312,6 +325,8 @@ class CallRecordsStream(CCCStream):
                 asked_in_all += len(wanted)
                 if not chunks:
                     self._finish(campaign, out_of_reach)
+                else:
+                    self._in_flight[campaign.sdk_app_id, campaign.parent_id] = campaign
                 for chunk in chunks:
                     yield campaign, chunk
 
@@ -410,6 +425,7 @@ class CallRecordsStream(CCCStream):
     def _finish(self, campaign: ParentCalls, out_of_reach: list[ParentCalls]) -> None:
         """Every batch of the campaign is done: keep what the next sync needs to know."""
         app, cid = campaign.sdk_app_id, campaign.parent_id
+        self._in_flight.pop((app, cid), None)
         if campaign.out_of_reach:
             out_of_reach.append(campaign)
         for kept, value in ((self._pending, campaign.pending), (self._changing, campaign.changing)):
