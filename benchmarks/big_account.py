@@ -12,7 +12,8 @@ per action, 50 ms latency. The tap (its own process) syncs all ten streams from 
 Per action it prints the calls made, the floor (the fewest calls the data needs: ceil(N/page) per
 list; one read per campaign and per task; ceil(S/1000) session pages per campaign that started;
 ceil(R/100) call-record pages per campaign or task, R its records within the tap's 178 days; agents
-x 26 status windows of under 7 days, each under 100 changes), their ratio, the share answered
+x 26 status windows of under 7 days, each under 100 changes, read to the empty page that proves
+its end), their ratio, the share answered
 RequestLimitExceeded, and the floor's time at 20/s. Then the wall time against (a) the busiest
 action's floor, what a tap reading every action side by side could reach, and (b) the sum of the
 floors, what one action after another costs; the tap's peak RSS; the RECORD and STATE bytes it
@@ -85,7 +86,10 @@ def floors(store: BigAccount, now: int) -> tuple[dict[str, int], int]:
         + sum(math.ceil(n / 100) for n in task_sessions),
         "DescribeSkillGroupInfoList": math.ceil(len(store.directory.skill_groups()) / 100),
         "DescribeStaffInfoList": math.ceil(agents / 1000),
-        "DescribeStaffStatusHistory": agents * math.ceil((REACH - SETTLE) / SPAN),
+        # No TotalCount and no documented page maximum: a short page does not prove a window's end,
+        # an empty page does (API-FACTS). Every window of this account has changes (five working
+        # days a week), under a page of them: its page, then the empty one.
+        "DescribeStaffStatusHistory": agents * math.ceil((REACH - SETTLE) / SPAN) * 2,
         "DescribeAutoCalloutTasks": math.ceil(len(book.ids()) / 100),
         "DescribeAutoCalloutTask": len(book.ids()),
     }

@@ -16,6 +16,8 @@ from tap_ccc_campaign.errors import FatalRunError, SyncInterrupted
 from tap_ccc_campaign.run.side_by_side import SideBySide
 from tap_ccc_campaign.run.state_board import StateBoard
 from tap_ccc_campaign.streams import STREAMS, name_of
+from tap_ccc_campaign.streams.calls import ParentCalls
+from tap_ccc_campaign.tap import TapCCCCampaign
 from tests.helpers import StderrDrain, catalog_selecting, messages, start_tap, sync_in_process, tap_config
 
 ALL = [name_of(stream) for stream in STREAMS]
@@ -175,3 +177,14 @@ def stopped_after(config, tmp_path, records: int) -> list[dict]:
     rest, _ = drain.finish()
     assert process.returncode == 143
     return messages("".join(lines) + rest)
+
+
+def test_the_calls_stream_takes_a_campaigns_end_from_the_campaigns_stream_of_the_run(account):
+    tap = TapCCCCampaign(config=config_of(account))
+    calls = tap.streams["predictive_dialing_calls"]
+    app, campaign_id = account.store.sdk_app_id, account.store.ids()[0]
+    campaign = ParentCalls(app, campaign_id, 0, True, False, set(), {}, {}, None)
+    tap.spool.keep(("campaign end", app, campaign_id), 1_790_000_000)
+    before = len(account.requests_log())
+    assert calls._parent_end(client=None, parent=campaign) == 1_790_000_000  # no client: no call to make
+    assert len(account.requests_log()) == before

@@ -500,4 +500,10 @@ class PredictiveDialingCallsStream(CallRecordsStream):
         return None
 
     def _parent_end(self, client: CCCClient, parent: ParentCalls) -> int | None:
+        key = ("campaign end", parent.sdk_app_id, parent.parent_id)
+        if key in self._spool:  # read by the campaigns stream of this run
+            end = self._spool.get(key)
+            with parent.lock:
+                if parent.end is None and isinstance(end, int) and not isinstance(end, bool):
+                    parent.end = end
         return campaign_end(client, parent)
