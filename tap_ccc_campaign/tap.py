@@ -82,7 +82,8 @@ class TapCCCCampaign(PrivateHooks):
         """singer-sdk's STATE writer, safe while the streams sync side by side (state_board.py)."""
         writer = self.__dict__.get("_board_writer")
         if writer is None:  # asked for first while singer-sdk's __init__ discovers the streams
-            writer = self._board_writer = BoardStateWriter(self.message_writer, self.board)
+            due = self.message_writer.state_due if isinstance(self.message_writer, Writer) else lambda: True
+            writer = self._board_writer = BoardStateWriter(self.message_writer, self.board, due)
         return writer
 
     @classmethod
@@ -147,6 +148,11 @@ class TapCCCCampaign(PrivateHooks):
                     raise
             finally:
                 self._side_by_side = None
+                if self._signalled is None:
+                    # The run's last STATE: every stream's state as it ended (or stopped, on an
+                    # error that stopped the run).
+                    with contextlib.suppress(TapError, BrokenPipeError, ValueError):
+                        self.state_writer.write_state(self.state)
             if self._signalled is not None:
                 self._interrupted(self._signalled)
             for stream in self.streams.values():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from singer_sdk.helpers.types import TapState
@@ -63,11 +63,15 @@ class StateBoard:
 class BoardStateWriter(StateWriter):
     """singer-sdk's STATE writer (a STATE only when it changed), made safe from any thread: while
     streams sync side by side, the state written is the board's, the calling stream's part
-    published first."""
+    published first. A stream's STATE (at a checkpoint, at its end) is then written only when
+    ``due()`` says the records since the last one outweigh it enough: every STATE holds every
+    stream's state, and ten streams ending would write it ten times. The run's last STATE is
+    written by the tap, from the main thread, once all streams ended."""
 
-    def __init__(self, message_writer: Any, board: StateBoard) -> None:
+    def __init__(self, message_writer: Any, board: StateBoard, due: Callable[[], bool] = lambda: True) -> None:
         super().__init__(message_writer)
         self.board = board
+        self.due = due
         self._lock = threading.Lock()
 
     def write_state(self, state: TapState) -> None:
@@ -77,6 +81,8 @@ class BoardStateWriter(StateWriter):
             if name is not None:
                 parts: dict[str, Part] = dict(state).get("bookmarks") or {}  # type: ignore[assignment]
                 board.publish(name, parts.get(name))
+                if not self.due():
+                    return
             state = board.value()
         with self._lock:
             super().write_state(state)
