@@ -41,6 +41,13 @@ class Settings:
         return max(4, min(64, math.ceil(self.requests_per_second * 2)))
 
     @property
+    def listers(self) -> int:
+        # Session lists read at once: a list of 50,000 sessions is 50 pages (2.5 s at 20/s) and
+        # about 5 MB held until its records are written, so a few lists ahead keep the calls busy;
+        # a pool's worth would hold every running campaign's list at once.
+        return max(2, self.workers // 8)
+
+    @property
     def discovery(self) -> bool:
         return not self.campaign_ids
 

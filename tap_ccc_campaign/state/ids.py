@@ -78,8 +78,19 @@ class IdSet:
             return
         self._recent.add(key)
         if len(self._recent) >= self.MERGE:
-            merged = sorted([*self._sorted, *self._recent])
-            self._sorted, self._recent = array("q", merged), set()
+            self._merge()
+
+    def _merge(self) -> None:
+        # Slices of the typed array between the new ids: no Python int is made for the ids kept
+        # (sorting them all as a list would take 36 bytes an id, at every merge).
+        merged, at = array("q"), 0
+        for key in sorted(self._recent):
+            i = bisect_left(self._sorted, key, at)
+            merged.extend(self._sorted[at:i])
+            merged.append(key)
+            at = i
+        merged.extend(self._sorted[at:])
+        self._sorted, self._recent = merged, set()
 
     def __contains__(self, key: object) -> bool:
         if key in self._recent:

@@ -224,7 +224,7 @@ class CallRecordsStream(CCCStream):
         # A few campaigns' lists ahead are enough to keep the call-record reads busy (one list page
         # of 1,000 sessions feeds ten of them); with a pool's worth, the next campaign's second
         # page would queue at the pacer behind dozens of other lists while the reads wait for it.
-        listers = max(2, settings.workers // 8)
+        listers = settings.listers
         sessions_pool: OrderedPool[ParentCalls, Sessions] = OrderedPool(
             lambda c: self._parent_sessions(client, c) if c.listed else Sessions([], True),
             workers=listers,

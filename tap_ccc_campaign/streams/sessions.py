@@ -55,8 +55,8 @@ class PredictiveDialingSessionsStream(CCCStream):
         client = self._client(settings, progress)
         pool: OrderedPool[Listed, Sessions] = OrderedPool(
             lambda item: self._sessions_of(client, item[0], item[1]),
-            workers=settings.workers,
-            window=settings.workers * 2,
+            workers=settings.listers,
+            window=settings.listers * 2,
         )
         failures = Failures()
         emitted = campaigns = 0
