@@ -123,43 +123,45 @@ class TapCCCCampaign(PrivateHooks):
 
     def sync_all(self) -> None:  # type: ignore[misc]  # final in singer-sdk; streams run side by side
         """Every selected stream syncs at once, on its own thread (run/side_by_side.py); those that
-        ended with failures are named together at the end."""
-        if threading.current_thread() is threading.main_thread():
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                signal.signal(signum, self._on_signal)
+        ended with failures are named together at the end. From here to the end, a signal only
+        stops the streams: this thread writes the last STATE, never the signal handler (it could
+        land in the middle of a STATE this thread is writing)."""
+        selected: list[CCCStream] = []
+        for stream in self.streams.values():
+            if isinstance(stream, CCCStream) and (stream.selected or stream.has_selected_descendents):
+                selected.append(stream)
+            else:
+                self.logger.info("Skipping deselected stream '%s'.", stream.name)
         self._signalled = None
-        side_by_side = SideBySide(self.board)
+        self._side_by_side = SideBySide(self.board, selected, self.logger)
+        previous = {}
+        if threading.current_thread() is threading.main_thread():
+            previous = {signum: signal.signal(signum, self._on_signal) for signum in (signal.SIGINT, signal.SIGTERM)}
+        error: BaseException | None = None
         try:
             self.prepare_sync()
             if self.state:
                 self.state_writer.write_state(self.state)
-            selected: list[CCCStream] = []
-            for stream in self.streams.values():
-                if isinstance(stream, CCCStream) and (stream.selected or stream.has_selected_descendents):
-                    selected.append(stream)
-                else:
-                    self.logger.info("Skipping deselected stream '%s'.", stream.name)
             self.board.start(self.state)
-            self._side_by_side = side_by_side
-            try:
-                side_by_side.run(selected)
-            except SyncInterrupted:
-                if self._signalled is None:
-                    raise
-            finally:
-                self._side_by_side = None
-                if self._signalled is None:
-                    # The run's last STATE: every stream's state as it ended (or stopped, on an
-                    # error that stopped the run).
-                    with contextlib.suppress(TapError, BrokenPipeError, ValueError):
-                        self.state_writer.write_state(self.state)
-            if self._signalled is not None:
-                self._interrupted(self._signalled)
-            for stream in self.streams.values():
-                stream.log_sync_costs()
+            self._side_by_side.run()
+        except BaseException as exc:  # noqa: BLE001 - raised below, after the last STATE
+            error = exc
         finally:
+            # The run's last STATE: every stream's state as it ended, or as far as its written
+            # records where an error or a signal stopped it.
+            with contextlib.suppress(TapError, BrokenPipeError, ValueError):
+                self.state_writer.write_state(self.state)
             self.board.stop()
             self.spool.close()  # its temporary files go with the run
+            self._side_by_side = None
+            for signum, handler in previous.items():  # a program that runs the tap keeps its own
+                signal.signal(signum, handler)
+        if self._signalled is not None:
+            raise SyncInterrupted(self._signalled) from (None if isinstance(error, SyncInterrupted) else error)
+        if error is not None:
+            raise error
+        for stream in self.streams.values():
+            stream.log_sync_costs()
         if self.failed_streams:
             raise SyncFailedError(self.failed_streams.summary())
 
@@ -208,8 +210,8 @@ class TapCCCCampaign(PrivateHooks):
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         if self._side_by_side is not None:
-            # The streams sync on their own threads: each stops at its next record, its state as
-            # far as its written records; sync_all then writes the STATE and stops the run.
+            # Each stream stops at its next record, its state as far as its written records;
+            # sync_all then writes the last STATE and stops the run.
             self.logger.warning("Received signal %d: stopping the sync", signum)
             signal.signal(signum, signal.SIG_DFL)  # a second one ends the tap at once
             self._signalled = signum
@@ -217,7 +219,7 @@ class TapCCCCampaign(PrivateHooks):
             return
         if isinstance(self.message_writer, Writer) and self.message_writer.hold(signum):
             return  # a record is being written: the writer raises the signal again once it is counted
-        # singer-sdk writes the state and exits 0; an interrupted sync is not a
+        # singer-sdk writes the state and exits 0; an interrupted sync (--test's) is not a
         # success, so raise instead and let the CLI exit 128+signal.
         self.logger.warning("Received signal %d: stopping the sync", signum)
         signal.signal(signum, signal.SIG_DFL)

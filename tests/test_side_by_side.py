@@ -3,10 +3,13 @@ spec allows, every STATE after the records it counts, one stream's trouble its o
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
+import logging
 import signal
 import threading
+from contextlib import redirect_stdout
 
 import pytest
 from ccc_emulator.data import CampaignStore
@@ -108,6 +111,9 @@ class FakeStream:
     def finalize_state_progress_markers(self) -> None:
         pass
 
+    def ready(self) -> None:
+        self.stopped.clear()
+
     def stop(self) -> None:
         self.stopped.set()
 
@@ -121,7 +127,7 @@ def test_an_error_that_stops_the_run_stops_every_stream_and_is_raised_itself():
     streams = [FakeStream("a", started=started), FakeStream("b", fatal, started), FakeStream("c", started=started)]
     board = StateBoard()
     with pytest.raises(FatalRunError) as raised:
-        SideBySide(board).run(streams)
+        SideBySide(board, streams, logging.getLogger("test")).run()
     assert raised.value is fatal
     assert all(stream.stopped.is_set() for stream in (streams[0], streams[2]))
     assert [stream.published for stream in streams] == [1, 1, 1]  # each stream's state as far as it got
@@ -188,3 +194,40 @@ def test_the_calls_stream_takes_a_campaigns_end_from_the_campaigns_stream_of_the
     before = len(account.requests_log())
     assert calls._parent_end(client=None, parent=campaign) == 1_790_000_000  # no client: no call to make
     assert len(account.requests_log()) == before
+
+
+def test_a_stop_asked_for_before_the_streams_start_is_kept(account):
+    config = config_of(account)
+    tap = TapCCCCampaign(config=config, catalog=catalog_selecting(config, ALL))
+    side_by_side = SideBySide(tap.board, [tap.streams[name] for name in ALL], tap.logger)
+    side_by_side.stop()  # a signal while the threads are still being started
+    out = io.StringIO()
+    with redirect_stdout(out), pytest.raises(SyncInterrupted):
+        side_by_side.run()
+    assert [m for m in messages(out.getvalue()) if m["type"] == "RECORD"] == []
+
+
+def test_a_signal_in_the_middle_of_the_first_state_stops_the_run_with_a_last_state(account, monkeypatch):
+    config = config_of(account)
+    state = final_state(sync_in_process(config, streams=ALL))  # a STATE is written before any stream starts
+    tap = TapCCCCampaign(config=config, state=state, catalog=catalog_selecting(config, ALL))
+    writer = tap.message_writer
+    write = writer._write
+
+    def signalled_while_writing(message):
+        write(message)
+        if message.to_dict()["type"] == "STATE" and tap._signalled is None:
+            tap._on_signal(signal.SIGTERM, None)  # as the OS would call it, on this thread, mid-write
+
+    monkeypatch.setattr(writer, "_write", signalled_while_writing)
+    previous = signal.getsignal(signal.SIGTERM)
+    out = io.StringIO()
+    try:
+        with redirect_stdout(out), pytest.raises(SyncInterrupted) as stopped:
+            tap.sync_all()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert stopped.value.exit_code == 143
+    found = messages(out.getvalue())
+    assert found[-1]["type"] == "STATE"
+    assert [m for m in found if m["type"] == "RECORD"] == []

@@ -79,7 +79,17 @@ def test_closing_removes_the_files_and_forgets_what_was_kept(tmp_path, monkeypat
     spool.keep(("sessions", 1, 2), ["a", "b"])
     spool.keep_items(("campaigns", 1), [{"CampaignId": 2}])
     assert list(spool.replay(("campaigns", 1))) == [{"CampaignId": 2}]
-    assert len(list(tmp_path.glob("tap-ccc-*"))) == 1
+    assert len(list(tmp_path.glob("tap-ccc-*"))) == 2  # values; the list, written as read
     spool.close()
     assert list(tmp_path.glob("tap-ccc-*")) == []
     assert ("sessions", 1, 2) not in spool
+
+
+def test_a_value_kept_after_the_run_closed_the_spool_is_dropped(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    spool = Spool()
+    spool.close()
+    spool.keep(("campaign end", 1, 2), 1_790_000_000)  # a worker let go at the end of the run
+    spool.keep_items(("campaigns", 1), [{"CampaignId": 2}])
+    assert ("campaign end", 1, 2) not in spool
+    assert list(tmp_path.glob("tap-ccc-*")) == []

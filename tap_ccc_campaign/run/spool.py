@@ -39,27 +39,34 @@ class _File:
             self._handle.close()  # a NamedTemporaryFile: removed on close
             self._handle = None
 
-    def lines(self, start: int, end: int) -> Iterator[str]:
-        if self._handle is None or start == end:  # an empty list kept before anything was written
-            return
+    def readable(self) -> str | None:
+        """The file's name, everything appended so far flushed to it (None: nothing appended yet)."""
+        if self._handle is None:
+            return None
         self._handle.flush()
-        with open(self._handle.name, "rb") as kept:
-            kept.seek(start)
-            at = start
-            while at < end:
-                raw = kept.readline()
-                if not raw:
-                    return
-                at += len(raw)
-                yield raw.decode("utf-8")
+        return self._handle.name
+
+
+def _lines(name: str, start: int, end: int) -> Iterator[str]:
+    with open(name, "rb") as kept:
+        kept.seek(start)
+        at = start
+        while at < end:
+            raw = kept.readline()
+            if not raw:
+                return
+            at += len(raw)
+            yield raw.decode("utf-8")
 
 
 class Spool:
     def __init__(self) -> None:
-        self._file = _File()
-        self._kept: dict[Hashable, tuple[int, int]] = {}
+        self._file = _File()  # values, each key's lines written together under the lock
+        self._lists: list[_File] = []  # a list read page by page has a file of its own
+        self._kept: dict[Hashable, tuple[_File, int, int]] = {}
         self._lock = threading.Lock()
         self._filling: dict[Hashable, threading.Lock] = {}
+        self._closed = False
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._kept
@@ -75,29 +82,48 @@ class Spool:
                 fill()
 
     def close(self) -> None:
-        """Remove the file and forget what was kept (at the end of a run)."""
+        """Remove the files and forget what was kept (at the end of a run); a value kept after
+        (by a worker let go at the end) is dropped."""
         with self._lock:
-            self._file.close()
+            self._closed = True
+            for kept in (self._file, *self._lists):
+                kept.close()
+            self._lists.clear()
             self._kept.clear()
             self._filling.clear()
 
     def keep(self, key: Hashable, value: Any) -> None:
         """Keep one value (a campaign's session ids) under ``key``; safe from any thread."""
-        self.keep_items(key, [value])
+        line = json.dumps(value, ensure_ascii=False) + "\n"
+        with self._lock:
+            if self._closed:
+                return
+            start = self._file.end()
+            self._kept[key] = (self._file, start, self._file.append(line))
 
     def keep_items(self, key: Hashable, items: Iterable[Any]) -> None:
-        """Keep a list (a campaign list's entries) under ``key``, replayed one item at a time."""
-        text = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
+        """Keep a list (a campaign list's entries) under ``key``, written as it is read (pages
+        are never held together) and replayed one item at a time; kept once read to its end."""
+        written = _File()
         with self._lock:
-            start = self._file.end()
-            end = self._file.append(text) if text else start
-            self._kept[key] = (start, end)
+            if self._closed:
+                return
+            self._lists.append(written)
+        for item in items:
+            written.append(json.dumps(item, ensure_ascii=False) + "\n")
+        with self._lock:
+            if not self._closed:
+                self._kept[key] = (written, 0, written.end())
 
     def replay(self, key: Hashable) -> Iterator[Any]:
-        start, end = self._kept[key]
         with self._lock:
-            lines = list(self._file.lines(start, end))
-        yield from map(json.loads, lines)
+            kept, start, end = self._kept[key]
+            name = kept.readable()
+        if name is None or start == end:  # an empty list
+            return
+        # Read outside the lock: a kept range never changes, and the file is only appended to.
+        for line in _lines(name, start, end):
+            yield json.loads(line)
 
     def get(self, key: Hashable) -> Any:
         """The value kept under ``key`` by ``keep``."""

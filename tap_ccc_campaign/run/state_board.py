@@ -23,7 +23,7 @@ Part = dict[str, Any]
 
 class StateBoard:
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._base: dict[str, Any] = {}
         self._parts: dict[str, Part] = {}
         self._syncing = threading.local()  # the stream syncing on each thread
@@ -72,7 +72,9 @@ class BoardStateWriter(StateWriter):
         super().__init__(message_writer)
         self.board = board
         self.due = due
-        self._lock = threading.Lock()
+        # Re-entrant: in a serial sync (--test), a signal held during a STATE write is raised again
+        # once the line is written, and its handler writes a STATE too.
+        self._lock = threading.RLock()
 
     def write_state(self, state: TapState) -> None:
         board = self.board
@@ -83,6 +85,5 @@ class BoardStateWriter(StateWriter):
                 board.publish(name, parts.get(name))
                 if not self.due():
                     return
-            state = board.value()
-        with self._lock:
-            super().write_state(state)
+        with self._lock:  # the board read under it too: a STATE never goes back to an older one
+            super().write_state(board.value() if board.active else state)

@@ -81,7 +81,6 @@ class CCCStream(PrivateStreamHooks):
         if self._writer is not None:
             self._writer.on_record_written(self._written)
         self._checkpointed = 0  # records emitted at the last STATE of this sync
-        self._stopping.clear()
         self._clients.clear()  # those of an earlier sync of this stream are closed
         records = self._sync()
         try:
@@ -147,6 +146,10 @@ class CCCStream(PrivateStreamHooks):
     def save_progress(self) -> None:
         """Put what this run has done so far into the stream's state (called before each STATE)."""
 
+    def ready(self) -> None:
+        """Ready to sync: no stop asked for (yet)."""
+        self._stopping.clear()
+
     def stop(self) -> None:
         """Stop the sync at its next record; its calls waiting to be sent are let go (any thread)."""
         self._stopping.set()
@@ -184,11 +187,10 @@ class CCCStream(PrivateStreamHooks):
         def fill() -> None:
             read = listing or Listing(client, sdk_app_id, self.logger)
             try:
-                entries = list(read)
+                self._spool.keep_items(key, read)
             except (APIError, TransportError) as exc:
                 raise list_failed(settings, client, f"listing the campaigns of SdkAppId {sdk_app_id}", exc) from None
             self._spool.keep(("complete", sdk_app_id), read.complete)
-            self._spool.keep_items(key, entries)
 
         self._spool.once(key, fill)
         yield from self._spool.replay(key)

@@ -157,6 +157,7 @@ class CallRecordsStream(CCCStream):
         # Parents whose calls are being read: a STATE written before they finish (a stop) keeps
         # the calls already written as loaded, so a resumed run does not write them again.
         self._in_flight: dict[tuple[int, int], ParentCalls] = {}
+        self._today = 0
 
     def _parents(self, settings: Settings, client: CCCClient) -> Iterator[tuple[int, dict[str, Any]]]:
         """(SdkAppId, list entry) of every parent to consider."""
@@ -193,9 +194,13 @@ class CallRecordsStream(CCCStream):
             {app: dict(per) for app, per in kept.items()} for kept in (self._loaded, self._pending, self._changing)
         )
         for (app, parent_id), parent in self._in_flight.items():
-            if parent.loaded:
-                loaded.setdefault(app, {})[parent_id] = encoding.encode(parent.loaded)
-            for kept, value in ((pending, parent.pending), (changing, parent.changing)):
+            # Sessions found out of reach are named when the parent is done: until then they stay
+            # pending (as old as the reach), so a run stopped before names them next time.
+            unnamed = {session: self._today - REACH_DAYS - 1 for session in parent.out_of_reach}
+            written = parent.loaded - {cdr.session_hash(session) for session in unnamed}
+            if written:
+                loaded.setdefault(app, {})[parent_id] = encoding.encode(written)
+            for kept, value in ((pending, {**parent.pending, **unnamed}), (changing, parent.changing)):
                 if value:
                     kept.setdefault(app, {})[parent_id] = dict(value)
         self.stream_state["marks"] = encode_marks(self._marks)
@@ -215,7 +220,7 @@ class CallRecordsStream(CCCStream):
         self._ends = per_parent(self.stream_state.get("ends"), f"{self.name}: ends", warn)
         self._in_flight = {}
         now = int(time.time())
-        today = now // windows.DAY
+        self._today = today = now // windows.DAY
         spans = windows.readable(now, settings.start_date)
         reach = now - windows.REACH  # the oldest call DescribeTelCdr can return
         since = max(reach, int(settings.start_date.timestamp())) if settings.start_date else reach
@@ -501,7 +506,7 @@ class PredictiveDialingCallsStream(CallRecordsStream):
 
     def _parent_end(self, client: CCCClient, parent: ParentCalls) -> int | None:
         key = ("campaign end", parent.sdk_app_id, parent.parent_id)
-        if key in self._spool:  # read by the campaigns stream of this run
+        if parent.end is None and key in self._spool:  # read by the campaigns stream of this run
             end = self._spool.get(key)
             with parent.lock:
                 if parent.end is None and isinstance(end, int) and not isinstance(end, bool):
