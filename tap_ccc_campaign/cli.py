@@ -6,11 +6,13 @@ import os
 import sys
 
 from tap_ccc_campaign.errors import TapError
+from tap_ccc_campaign.run.memory import few_malloc_arenas
 from tap_ccc_campaign.tap import TapCCCCampaign
 
 
 def main() -> None:
     """Console entry point: singer-sdk's CLI, with expected failures as one line on stderr."""
+    few_malloc_arenas()
     try:
         TapCCCCampaign.cli()
     except TapError as exc:

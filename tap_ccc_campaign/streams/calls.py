@@ -233,7 +233,7 @@ class CallRecordsStream(CCCStream):
         sessions_pool: OrderedPool[ParentCalls, Sessions] = OrderedPool(
             lambda c: self._parent_sessions(client, c) if c.listed else Sessions([], True),
             workers=listers,
-            window=listers * 2,
+            window=listers,
         )
 
         def read(batch: Batch) -> Fetched:

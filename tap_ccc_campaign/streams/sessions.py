@@ -56,7 +56,7 @@ class PredictiveDialingSessionsStream(CCCStream):
         pool: OrderedPool[Listed, Sessions] = OrderedPool(
             lambda item: self._sessions_of(client, item[0], item[1]),
             workers=settings.listers,
-            window=settings.listers * 2,
+            window=settings.listers,
         )
         failures = Failures()
         emitted = campaigns = 0
