@@ -6,6 +6,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -149,3 +150,21 @@ def run_tap(
     process = start_tap(config, tmp_path, *args, env=env)
     stdout, stderr = process.communicate(timeout=timeout)
     return Run(process.returncode, stdout, stderr)
+
+
+def stopped_after(config: dict[str, Any], tmp_path: Path, records: int, *args: str) -> list[dict[str, Any]]:
+    """The messages of the tap (run with ``args``) when SIGTERM stops it right after its
+    ``records``-th RECORD line; it must exit 143."""
+    process = start_tap(config, tmp_path, *args)
+    drain = StderrDrain(process)
+    lines, seen = [], 0
+    while seen < records:  # bounded: the sync ends (readline returns "") long before
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        seen += '"type":"RECORD"' in line.replace(" ", "")
+    process.send_signal(signal.SIGTERM)
+    rest, _ = drain.finish()
+    assert process.returncode == 143
+    return messages("".join(lines) + rest)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
 from collections import Counter
 
 import pytest
@@ -11,7 +10,7 @@ from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
 
 from tap_ccc_campaign.errors import SyncFailedError
-from tests.helpers import STREAM, StderrDrain, messages, start_tap, sync_in_process, tap_config
+from tests.helpers import STREAM, stopped_after, sync_in_process, tap_config
 
 READ = "DescribePredictiveDialingCampaign"
 
@@ -29,19 +28,7 @@ def interrupted(config, tmp_path, after: int, state=None):
     if state is not None:
         (tmp_path / "state.json").write_text(json.dumps(state))
         args = ["--state", str(tmp_path / "state.json")]
-    process = start_tap(config, tmp_path, *args)
-    drain = StderrDrain(process)
-    lines, seen = [], 0
-    while seen < after:  # bounded: the sync ends (readline returns "") long before
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        seen += '"type":"RECORD"' in line.replace(" ", "")
-    process.send_signal(signal.SIGTERM)
-    rest, _ = drain.finish()
-    assert process.returncode == 143
-    return messages("".join(lines) + rest)
+    return stopped_after(config, tmp_path, after, *args)
 
 
 def held_after(order: list[int], position: int) -> FaultPlan:

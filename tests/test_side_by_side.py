@@ -21,7 +21,8 @@ from tap_ccc_campaign.run.state_board import StateBoard
 from tap_ccc_campaign.streams import STREAMS, name_of
 from tap_ccc_campaign.streams.calls import ParentCalls
 from tap_ccc_campaign.tap import TapCCCCampaign
-from tests.helpers import StderrDrain, catalog_selecting, messages, start_tap, sync_in_process, tap_config
+from tests import helpers
+from tests.helpers import catalog_selecting, messages, sync_in_process, tap_config
 
 ALL = [name_of(stream) for stream in STREAMS]
 # A progress row is an observation of its campaign (ObservedAt is when the sync saw it): a resumed
@@ -170,19 +171,7 @@ def final_state(found: list[dict]) -> dict:
 def stopped_after(config, tmp_path, records: int) -> list[dict]:
     """A sync of every stream, in its own process, stopped by SIGTERM after ``records`` records."""
     (tmp_path / "catalog.json").write_text(json.dumps(catalog_selecting(config, ALL)))
-    process = start_tap(config, tmp_path, "--catalog", str(tmp_path / "catalog.json"))
-    drain = StderrDrain(process)
-    lines, seen = [], 0
-    while seen < records:  # bounded: the sync ends (readline returns "") long before
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        seen += '"type":"RECORD"' in line.replace(" ", "")
-    process.send_signal(signal.SIGTERM)
-    rest, _ = drain.finish()
-    assert process.returncode == 143
-    return messages("".join(lines) + rest)
+    return helpers.stopped_after(config, tmp_path, records, "--catalog", str(tmp_path / "catalog.json"))
 
 
 def test_the_calls_stream_takes_a_campaigns_end_from_the_campaigns_stream_of_the_run(account):
