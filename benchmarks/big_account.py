@@ -1,13 +1,14 @@
 """A large account: every action against its floor, wall time, the tap's memory and its state.
 
-    .venv/bin/python benchmarks/big_account.py                 # the issue's size (~70 min, see below)
-    .venv/bin/python benchmarks/big_account.py --scale 0.1     # a tenth of it (~7 min)
+    .venv/bin/python benchmarks/big_account.py                 # the issue's size (~45 min, see below)
+    .venv/bin/python benchmarks/big_account.py --scale 0.1     # a tenth of it (~5 min)
+    .venv/bin/python benchmarks/big_account.py --scale 1 --streams predictive_dialing_sessions,predictive_dialing_calls
     .venv/bin/python benchmarks/big_account.py --emulator-memory   # the emulator alone, walked whole
 
 The emulator (in this process) serves ``CampaignStore.large(scale)``: at scale 1, 500 campaigns of
 which 20 run with 50,000 sessions each (a million sessions, all within DescribeTelCdr's reach),
 1,000 agents with 181 days of status history, 5,000 auto-callout tasks of 50 callees; 20 requests/s
-per action, 50 ms latency. The tap (its own process) syncs all ten streams from scratch.
+per action, 50 ms latency. The tap (its own process) syncs all ten streams (or ``--streams``) from scratch.
 
 Per action it prints the calls made, the floor (the fewest calls the data needs: ceil(N/page) per
 list; one read per campaign and per task; ceil(S/1000) session pages per campaign that started;
@@ -19,9 +20,10 @@ action's floor, what a tap reading every action side by side could reach, and (b
 floors, what one action after another costs; the tap's peak RSS; the RECORD and STATE bytes it
 wrote and their ratio; the final state's size and its bytes per session. Ratios, never asserted.
 
-At scale 1 the floors add up to about 2,500 s (the status history 26,000 calls, the call records
-about 16,800, the task details 5,000), and the tap as it is (one stream after another, twice the
-status calls it needs) takes about 70 minutes; scale 0.1 took 412 s on this project's machine.
+At scale 1 the floors add up to about 3,800 s (the status history 52,000 calls, the call records
+about 16,800, the task details 5,000); the streams run side by side, so a sync takes about the
+busiest action's floor (the status history's, 43 minutes); scale 0.1 took 273 s on this project's
+machine (docs/benchmarks.md).
 ``--emulator-memory`` walks the whole account through the actions
 (every session page, call record, status window and task detail) without HTTP and prints the
 emulator's peak RSS.
@@ -68,8 +70,8 @@ ORDER = (
 )
 
 
-def floors(store: BigAccount, now: int) -> tuple[dict[str, int], int]:
-    """The fewest calls per action the account's data needs, and its predictive sessions."""
+def floors(store: BigAccount, now: int, streams: tuple[str, ...] = ALL) -> tuple[dict[str, int], int]:
+    """The fewest calls per action the selected streams need, and the account's predictive sessions."""
     oldest = now - REACH
     ids = store.ids()
     started = [cid for cid in ids if store.campaign(cid)["Status"] != 0]
@@ -80,10 +82,11 @@ def floors(store: BigAccount, now: int) -> tuple[dict[str, int], int]:
     agents = len(store.directory.agent_mails())
     found = {
         "DescribePredictiveDialingCampaigns": math.ceil(len(ids) / 100),
-        "DescribePredictiveDialingCampaign": len(ids),
+        # The campaigns stream reads every campaign; the calls stream alone reads a few EndTimes.
+        "DescribePredictiveDialingCampaign": len(ids) if "predictive_dialing_campaigns" in streams else 0,
         "DescribePredictiveDialingSessions": sum(max(1, math.ceil(n / 1000)) for n in counts.values()),
-        "DescribeTelCdr": sum(math.ceil(n / 100) for n in in_reach.values())
-        + sum(math.ceil(n / 100) for n in task_sessions),
+        "DescribeTelCdr": sum(math.ceil(n / 100) for n in in_reach.values()) * ("predictive_dialing_calls" in streams)
+        + sum(math.ceil(n / 100) for n in task_sessions) * ("auto_callout_calls" in streams),
         "DescribeSkillGroupInfoList": math.ceil(len(store.directory.skill_groups()) / 100),
         "DescribeStaffInfoList": math.ceil(agents / 1000),
         # No TotalCount and no documented page maximum: a short page does not prove a window's end,
@@ -138,7 +141,7 @@ def report(
     store: BigAccount, least: dict[str, int], sessions: int, emulator: Emulator, sync: dict, streams: tuple[str, ...]
 ) -> None:
     called = {action for stream in STREAMS if name_of(stream) in streams for action in stream.actions}
-    least = {action: n for action, n in least.items() if action in called}
+    least = {action: n for action, n in least.items() if action in called and n}
     stats = emulator.stats()
     made, rejected = Counter(stats["requests"]), Counter(stats["rejections"])
     print(f"{'action':<36}{'calls':>8}{'floor':>8}{'calls/floor':>13}{'rejected':>10}{'floor s':>9}")
@@ -230,7 +233,7 @@ def main() -> None:
     if args.emulator_memory:
         walk(store)
         return
-    least, sessions = floors(store, int(time.time()))
+    least, sessions = floors(store, int(time.time()), streams)
     book = store.tasks
     open_tasks = sum(1 for t in book.ids() if book.summary(t)["State"] not in FINAL)
     print(
