@@ -187,6 +187,22 @@ def outcome_bars(frame: pd.DataFrame, *, y: str, y_title: str | None, sort: str 
     )
 
 
+def daily_outcome_bars(calls: pd.DataFrame, height: int) -> alt.Chart:
+    """Calls per day called, stacked by outcome in OUTCOME_ORDER."""
+    return (
+        alt.Chart(ranked(calls).assign(day=pd.to_datetime(calls.called_on)))
+        .mark_bar()
+        .encode(
+            x=alt.X("day:T", title="day called", axis=day_axis(calls.called_on)),
+            y=alt.Y("sum(calls):Q", title="calls"),
+            color=alt.Color("outcome:N", scale=alt.Scale(domain=OUTCOME_ORDER, range=OUTCOME_COLOURS)),
+            order=alt.Order("outcome_rank:Q"),
+            tooltip=["day:T", "outcome:N", alt.Tooltip("sum(calls):Q", title="calls")],
+        )
+        .properties(height=height)
+    )
+
+
 def ranked(outcomes: pd.DataFrame) -> pd.DataFrame:
     return outcomes.assign(outcome_rank=outcomes.outcome.map({o: i for i, o in enumerate(OUTCOME_ORDER)}))
 
@@ -339,19 +355,7 @@ def outcomes() -> None:
     if calls.empty:
         st.info("No calls in the days chosen.")
         return
-    daily = (
-        alt.Chart(ranked(calls).assign(day=pd.to_datetime(calls.called_on)))
-        .mark_bar()
-        .encode(
-            x=alt.X("day:T", title="day called", axis=day_axis(calls.called_on)),
-            y=alt.Y("sum(calls):Q", title="calls"),
-            color=alt.Color("outcome:N", scale=alt.Scale(domain=OUTCOME_ORDER, range=OUTCOME_COLOURS)),
-            order=alt.Order("outcome_rank:Q"),
-            tooltip=["day:T", "outcome:N", alt.Tooltip("sum(calls):Q", title="calls")],
-        )
-        .properties(height=320)
-    )
-    st.altair_chart(daily, use_container_width=True)
+    st.altair_chart(daily_outcome_bars(calls, height=320), use_container_width=True)
 
 
 def occupancy() -> None:
@@ -547,19 +551,7 @@ def campaign() -> None:
         if calls is None or calls.empty:
             st.info("No calls in the days chosen.")
         else:
-            bars = (
-                alt.Chart(ranked(calls).assign(day=pd.to_datetime(calls.called_on)))
-                .mark_bar()
-                .encode(
-                    x=alt.X("day:T", title="day called", axis=day_axis(calls.called_on)),
-                    y=alt.Y("sum(calls):Q", title="calls"),
-                    color=alt.Color("outcome:N", scale=alt.Scale(domain=OUTCOME_ORDER, range=OUTCOME_COLOURS)),
-                    order=alt.Order("outcome_rank:Q"),
-                    tooltip=["day:T", "outcome:N", alt.Tooltip("sum(calls):Q", title="calls")],
-                )
-                .properties(height=260)
-            )
-            st.altair_chart(bars, use_container_width=True)
+            st.altair_chart(daily_outcome_bars(calls, height=260), use_container_width=True)
 
     st.subheader("Agents busy beside the abandon rate")
     occupancy_days = load("occupancy")
