@@ -16,8 +16,9 @@ from ccc_emulator.data import CampaignStore
 from ccc_emulator.rendezvous import Rendezvous
 
 from tap_ccc_campaign.errors import FatalRunError, SyncInterrupted
+from tap_ccc_campaign.run.output import Writer
 from tap_ccc_campaign.run.side_by_side import SideBySide
-from tap_ccc_campaign.run.state_board import StateBoard
+from tap_ccc_campaign.run.state_board import BoardStateWriter, StateBoard
 from tap_ccc_campaign.streams import STREAMS, name_of
 from tap_ccc_campaign.streams.calls import ParentCalls
 from tap_ccc_campaign.tap import TapCCCCampaign
@@ -141,6 +142,39 @@ def test_a_state_written_while_streams_sync_holds_each_streams_last_published_pa
     board.publish("a", live)
     live["n"] = 3  # a stream changing its state after it published: not seen until it publishes again
     assert board.value() == {"bookmarks": {"a": {"n": 2}, "b": {"n": 1}}}
+
+
+def test_two_streams_asking_for_a_state_at_once_write_one_only_the_budget_allows():
+    # While the first stream is told a STATE is due, a second asks from its own thread: told so too
+    # before the first wrote, both would write, with no record between the two STATEs.
+    board = StateBoard()
+    board.start({"bookmarks": {}})
+    out = io.StringIO()
+    writer = Writer()
+    second = threading.Thread(target=lambda: ask("b"))
+    asked: list[bool] = []
+
+    def due() -> bool:
+        answer = writer.state_due()
+        asked.append(answer)
+        if len(asked) == 1:
+            second.start()
+            second.join(timeout=1)  # blocked until the first wrote, and then told "no"
+            board.publish("c", {"n": 1})  # a third stream's checkpoint meanwhile: the STATEs differ
+        return answer
+
+    states = BoardStateWriter(writer, board, due)
+
+    def ask(name: str) -> None:
+        board.syncing(name)
+        states.write_state({"bookmarks": {name: {"n": 1}}})
+
+    with redirect_stdout(out):
+        writer.record_bytes = 10_000  # records enough for one STATE
+        ask("a")
+        second.join()
+    assert [json.loads(line)["type"] for line in out.getvalue().splitlines()] == ["STATE"]
+    assert asked == [True, False]
 
 
 @pytest.mark.slow

@@ -78,12 +78,16 @@ class BoardStateWriter(StateWriter):
 
     def write_state(self, state: TapState) -> None:
         board = self.board
+        gated = False
         if board.active:
             name = board.current()
             if name is not None:
                 parts: dict[str, Part] = dict(state).get("bookmarks") or {}  # type: ignore[assignment]
                 board.publish(name, parts.get(name))
-                if not self.due():
-                    return
-        with self._lock:  # the board read under it too: a STATE never goes back to an older one
+                gated = True
+        # The board is read under the lock too: a STATE never goes back to an older one. ``due()``
+        # is asked under it: two streams asking at once would otherwise both write.
+        with self._lock:
+            if gated and not self.due():
+                return
             super().write_state(board.value() if board.active else state)
