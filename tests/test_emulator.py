@@ -8,7 +8,7 @@ import threading
 
 import pytest
 import requests
-from ccc_emulator import Emulator
+from ccc_emulator import Emulator, status
 from ccc_emulator.auth import DEMO_CREDENTIAL
 from ccc_emulator.data import CampaignStore
 from ccc_emulator.faults import FaultPlan
@@ -355,3 +355,30 @@ def test_the_command_line_sets_the_page_faults():
         assert emulator.faults.cursor_cycle_after == 3
     finally:
         emulator.stop()
+
+
+def test_agents_status_histories_asked_for_at_once_are_made_once(monkeypatch):
+    # A tap syncing its streams side by side asks many agents' histories at the same moment: made
+    # by each request, they took minutes on a busy machine.
+    store = CampaignStore(count=20, seed=3)
+    made = []
+    build = status.build
+    gate = threading.Barrier(8)
+
+    def counted(*args, **kwargs):
+        made.append(1)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(status, "build", counted)
+    agents = [a["Mail"] for a in store.directory.agents()]
+
+    def ask(mail: str) -> None:
+        gate.wait()
+        store.status_history(mail)
+
+    threads = [threading.Thread(target=ask, args=(agents[k % len(agents)],)) for k in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 1

@@ -198,14 +198,16 @@ class BigAccount(CampaignStore):
 
     @property
     def directory(self) -> Directory:
-        if self._directory is None:
-            groups = [self.campaign(cid)["SkillGroupId"] for cid in self._ids]
-            extra = max(0, self.agent_count - 10)  # beyond the small store's ten
-            self._directory = Directory(self.seed, self.sdk_app_id, groups, self.anchor, extra_agents=extra)
-            people = self._directory.people()
-            self._call_agents = people
-            self._numbers = {mail: number for _, mail, number in people}
-        return self._directory
+        with self._making:
+            if self._directory is None:
+                groups = [self.campaign(cid)["SkillGroupId"] for cid in self._ids]
+                extra = max(0, self.agent_count - 10)  # beyond the small store's ten
+                directory = Directory(self.seed, self.sdk_app_id, groups, self.anchor, extra_agents=extra)
+                people = directory.people()
+                self._call_agents = people
+                self._numbers = {mail: number for _, mail, number in people}
+                self._directory = directory  # last: another thread may read it without the lock
+            return self._directory
 
     def status_history(self, mail: str) -> list[dict[str, Any]]:
         """All the agent's status changes (181 days): for one agent at a time."""

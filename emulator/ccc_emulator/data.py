@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -107,6 +108,9 @@ class CampaignStore:
         self._task_count = tasks
         self._task_book: TaskBook | None = None
         self._history: dict[str, list[dict[str, Any]]] | None = None
+        # Made once on first use, under a lock: a tap syncing its streams side by side asks many
+        # agents' histories at once, and each request would otherwise build it again.
+        self._making = threading.RLock()
         self._call_agents: tuple[tuple[str, str, str], ...] = calls.AGENTS  # who may take a call
 
     @classmethod
@@ -149,11 +153,13 @@ class CampaignStore:
 
     def status_history(self, mail: str) -> list[dict[str, Any]]:
         """An agent's status changes, in time order, made from every call the agent took."""
-        if self._history is None:
-            every_call = (self.call(s) for cid in self._ids for s in self.sessions(cid))
-            numbers = {a["Mail"]: a["StaffNumber"] for a in self.directory.agents()}
-            self._history = status.build((c for c in every_call if c), self.seed, lambda m: numbers.get(m, ""))
-        events = self._history.get(mail, [])
+        with self._making:
+            if self._history is None:
+                every_call = (self.call(s) for cid in self._ids for s in self.sessions(cid))
+                numbers = {a["Mail"]: a["StaffNumber"] for a in self.directory.agents()}
+                self._history = status.build((c for c in every_call if c), self.seed, lambda m: numbers.get(m, ""))
+            history = self._history
+        events = history.get(mail, [])
         return self._nulled(mail, events)
 
     def _nulled(self, mail: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -168,10 +174,11 @@ class CampaignStore:
     @property
     def directory(self) -> Directory:
         """The app's skill groups and agents (made on first use: every campaign's group is in it)."""
-        if self._directory is None:
-            groups = [self.campaign(cid)["SkillGroupId"] for cid in self._ids]
-            self._directory = Directory(self.seed, self.sdk_app_id, groups, self.anchor)
-        return self._directory
+        with self._making:
+            if self._directory is None:
+                groups = [self.campaign(cid)["SkillGroupId"] for cid in self._ids]
+                self._directory = Directory(self.seed, self.sdk_app_id, groups, self.anchor)
+            return self._directory
 
     # The world moving on between two syncs.
 
