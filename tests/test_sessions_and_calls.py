@@ -164,3 +164,22 @@ def test_transient_faults_on_the_new_actions_are_retried_and_nothing_is_lost_or_
     assert Counter(r["SessionId"] for r in rows(messages, CALLS)) == Counter(s for _, s in every_session(store))
     faulted = {e["action"] for e in emulator.requests_log() if e["outcome"] in ("InternalError.DBError", "http503")}
     assert {LIST_SESSIONS, TEL_CDR} <= faulted
+
+
+def test_a_campaigns_calls_are_asked_first_in_the_window_its_span_covers(start_emulator):
+    # Campaigns of up to 900 calls over 175 days: each one's calls lie in a single 89-day window,
+    # the older for some. Asked newest window first, each batch of an older campaign costs two calls.
+    store = CampaignStore(count=12, callees=900, history_days=175, seed=7)
+    emulator = start_emulator(store=store, rate_limit=None)
+    spans = windows.readable(int(time.time()))
+    held: dict[int, set[int]] = {}
+    for cid in store.ids():
+        times = [store.call(s)["Time"] for s in store.sessions(cid)]
+        held[cid] = {next(i for i, (a, b) in enumerate(spans) if a <= t <= b) for t in times}
+    assert all(len(ws) <= 1 for ws in held.values())  # what the count below relies on
+    assert {1} in held.values()
+    before = len(emulator.requests_log())
+    got = rows(sync(emulator), CALLS)
+    assert Counter(r["SessionId"] for r in got) == Counter(s for _, s in every_session(store))
+    floor = sum(-(-len(store.sessions(cid)) // 100) for cid in store.ids())
+    assert len(log_since(emulator, before, TEL_CDR)) == floor  # one call per 100 sessions: none wasted

@@ -208,14 +208,15 @@ def stopped_after(config, tmp_path, records: int) -> list[dict]:
     return helpers.stopped_after(config, tmp_path, records, "--catalog", str(tmp_path / "catalog.json"))
 
 
-def test_the_calls_stream_takes_a_campaigns_end_from_the_campaigns_stream_of_the_run(account):
+def test_the_calls_stream_takes_a_campaigns_span_from_the_campaigns_stream_of_the_run(account):
     tap = TapCCCCampaign(config=config_of(account))
     calls = tap.streams["predictive_dialing_calls"]
     app, campaign_id = account.store.sdk_app_id, account.store.ids()[0]
     campaign = ParentCalls(app, campaign_id, 0, True, False, set(), {}, {}, None)
-    tap.spool.keep(("campaign end", app, campaign_id), 1_790_000_000)
+    tap.spool.keep(("campaign span", app, campaign_id), (1_780_000_000, 1_790_000_000))
     before = len(account.requests_log())
-    assert calls._parent_end(client=None, parent=campaign) == 1_790_000_000  # no client: no call to make
+    calls._parent_span(client=None, parent=campaign)  # no client: no call to make
+    assert (campaign.start, campaign.end) == (1_780_000_000, 1_790_000_000)
     assert len(account.requests_log()) == before
 
 

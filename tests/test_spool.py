@@ -89,7 +89,7 @@ def test_a_value_kept_after_the_run_closed_the_spool_is_dropped(tmp_path, monkey
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     spool = Spool()
     spool.close()
-    spool.keep(("campaign end", 1, 2), 1_790_000_000)  # a worker let go at the end of the run
+    spool.keep(("campaign span", 1, 2), (1_780_000_000, 1_790_000_000))  # a worker let go at the run's end
     spool.keep_items(("campaigns", 1), [{"CampaignId": 2}])
-    assert ("campaign end", 1, 2) not in spool
+    assert ("campaign span", 1, 2) not in spool
     assert list(tmp_path.glob("tap-ccc-*")) == []

@@ -49,6 +49,16 @@ def covering(
     return windows
 
 
+def overlaps(spans: list[tuple[int, int]], first: int | None, last: int | None, now: int) -> list[int]:
+    """Seconds of each window within a parent's span [``first``, ``last``] (widened by MARGIN, cut
+    at ``now``): how likely each is to hold its calls. All 0 when neither bound is known."""
+    if first is None and last is None:
+        return [0] * len(spans)
+    low = -(2**62) if first is None else first - MARGIN
+    high = now if last is None else min(now, last + MARGIN)
+    return [max(0, min(end, high) - max(start, low)) for start, end in spans]
+
+
 def oldest(now: int, start_date: datetime | None = None) -> int:
     found = readable(now, start_date)
     return found[-1][0] if found else now

@@ -2,8 +2,9 @@
 
 Per campaign that may have new sessions (activity.py), its sessions are listed (or taken from the
 sessions stream of this run) and the calls not yet loaded are asked for, at most 100 SessionIds a
-call, in the readable windows newest first (windows.py). A record is loaded once it is final
-(cdr.py); one that can still change is read again at the next syncs (a few times at most).
+call, each batch in one readable window (windows.py) and what it lacks in the next (cdr_asks.py).
+A record is loaded once it is final (cdr.py); one that can still change is read again at the next
+syncs (a few times at most).
 
 Nothing is given up silently: a session whose record could not be loaded (none yet, one that
 fails the schema, one before start_date) stays pending in the state, whatever its campaign does,
@@ -20,6 +21,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +40,7 @@ from tap_ccc_campaign.state.ids import IdSet
 from tap_ccc_campaign.state.keys import by_id
 from tap_ccc_campaign.state.marks import decode_marks, encode_marks
 from tap_ccc_campaign.streams.base import CCCStream, forget_unlisted, release
+from tap_ccc_campaign.streams.cdr_asks import Ask, Asks
 
 # Syncs in a row a loaded call is read again while its record can still change (ASR text being
 # made) before it is kept as it is.
@@ -61,17 +64,17 @@ class ParentCalls:
     pending: dict[str, int]  # not loaded yet: session id -> the day it was first asked for
     changing: dict[str, int]  # loaded, may still change: session id -> reads so far
     end: int | None  # the campaign's EndTime, once known
+    start: int | None = None  # when it may have begun calling (StartTime, a task's NotBefore), once known
     # The windows its calls are asked in, newest first: those covering its own span where its list
     # entry tells it (a task's NotBefore and NotAfter), else every readable one.
     spans: list[tuple[int, int]] = field(default_factory=list)
-    batches_left: int = 0
     failed: bool = False
     short: bool = False  # its session list was not whole: not done with, listed again next sync
     out_of_reach: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-Batch = tuple[ParentCalls, list[str]]
+Batch = Ask[ParentCalls]
 
 
 @dataclass
@@ -95,36 +98,41 @@ TEL_CDR = OffsetList(
 )
 
 
-def fetch(client: CCCClient, sdk_app_id: int, session_ids: list[str], spans: list[tuple[int, int]]) -> Fetched:
-    """The records of ``session_ids`` found in the windows (newest first), and the ids with none."""
+def fetch(client: CCCClient, sdk_app_id: int, session_ids: list[str], span: tuple[int, int]) -> Fetched:
+    """The records of ``session_ids`` found in the window ``span``, and the ids with none there."""
     found: dict[str, dict[str, Any]] = {}
     anonymous: set[Any] = set()
-    remaining = list(session_ids)
-    for span in spans:
-        if not remaining:
-            break
-        asked = {"SdkAppId": sdk_app_id, "StartTimeStamp": span[0], "EndTimeStamp": span[1], "SessionIds": remaining}
-        for rows in read_pages(client, TEL_CDR, asked):
-            for row in rows:
-                session = row.get("SessionId")
-                if not isinstance(session, str) or not session:
-                    anonymous.add(TEL_CDR.key_of(row))
-                elif session in remaining and session not in found:
-                    found[session] = row
-        remaining = [s for s in remaining if s not in found]
-    return Fetched(list(found.values()), remaining, len(anonymous))
+    wanted = set(session_ids)
+    asked = {"SdkAppId": sdk_app_id, "StartTimeStamp": span[0], "EndTimeStamp": span[1], "SessionIds": session_ids}
+    for rows in read_pages(client, TEL_CDR, asked):
+        for row in rows:
+            session = row.get("SessionId")
+            if not isinstance(session, str) or not session:
+                anonymous.add(TEL_CDR.key_of(row))
+            elif session in wanted and session not in found:
+                found[session] = row
+    return Fetched(list(found.values()), [s for s in session_ids if s not in found], len(anonymous))
 
 
-def campaign_end(client: CCCClient, campaign: ParentCalls) -> int | None:
-    """The campaign's EndTime (read once per campaign, from any worker): no call of it is later."""
+def campaign_span(client: CCCClient, campaign: ParentCalls, kept: object = None) -> None:
+    """Fill in the campaign's StartTime and EndTime (fixed once it started: no call of it is
+    earlier or later): from ``kept`` (the campaigns stream's, of this run) if it has them, else read
+    once per campaign, from any worker. Left unknown if the read fails."""
     with campaign.lock:
-        if campaign.end is None:
+        if campaign.end is not None:
+            return
+        if not (isinstance(kept, list | tuple) and len(kept) == 2):
             try:
-                end = client.describe_campaign(campaign.sdk_app_id, campaign.parent_id).data.get("EndTime")
+                data = client.describe_campaign(campaign.sdk_app_id, campaign.parent_id).data
             except TapError:
-                return None  # unknown: its sessions stay pending
-            campaign.end = end if isinstance(end, int) and not isinstance(end, bool) else None
-        return campaign.end
+                return  # unknown: its sessions stay pending, and are asked newest window first
+            kept = (data.get("StartTime"), data.get("EndTime"))
+        start, end = (_time(value) for value in kept)
+        campaign.start, campaign.end = start, end
+
+
+def _time(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def per_parent(state: Any, where: str, warn: Callable[[str], None]) -> dict[int, dict[int, Any]]:
@@ -183,9 +191,21 @@ class CallRecordsStream(CCCStream):
         tells it now (either None: no bound); None when the entry does not tell."""
         raise NotImplementedError
 
-    def _parent_end(self, client: CCCClient, parent: ParentCalls) -> int | None:
-        """The parent's end (no call of it is later), read when a session has no record."""
+    def _parent_span(self, client: CCCClient, parent: ParentCalls) -> None:
+        """Fill in the parent's start and end where its list entry does not tell them: read when a
+        session has no record (is it beyond reach?), or before asking for many of its calls (in
+        which window first?)."""
         raise NotImplementedError
+
+    def _list_parent(self, client: CCCClient, parent: ParentCalls) -> Sessions:
+        """The parent's sessions (none when it was not to be listed), and its span where many of
+        them may be new and more than one window could hold them."""
+        if not parent.listed:
+            return Sessions([], True)
+        found = self._parent_sessions(client, parent)
+        if len(parent.spans) > 1 and len(found.ids) - len(parent.loaded) > CALLS_PAGE_SIZE:
+            self._parent_span(client, parent)
+        return found
 
     def save_progress(self) -> None:
         if self._marks is None:
@@ -231,21 +251,22 @@ class CallRecordsStream(CCCStream):
         # page would queue at the pacer behind dozens of other lists while the reads wait for it.
         listers = settings.listers
         sessions_pool: OrderedPool[ParentCalls, Sessions] = OrderedPool(
-            lambda c: self._parent_sessions(client, c) if c.listed else Sessions([], True),
+            lambda c: self._list_parent(client, c),
             workers=listers,
             window=listers,
         )
 
-        def read(batch: Batch) -> Fetched:
-            campaign, asked = batch
-            fetched = fetch(client, campaign.sdk_app_id, asked, campaign.spans)
-            if fetched.missing:
-                self._parent_end(client, campaign)
+        def read(ask: Batch) -> Fetched:
+            campaign = ask.parent
+            fetched = fetch(client, campaign.sdk_app_id, ask.sessions, campaign.spans[ask.window])
+            if fetched.missing and ask.last:
+                self._parent_span(client, campaign)
             return fetched
 
         calls_pool: OrderedPool[Batch, Fetched] = OrderedPool(
             read, workers=settings.workers, window=settings.workers * 2
         )
+        asks: Asks[ParentCalls] = Asks(CALLS_PAGE_SIZE)
         failures = Failures(self.unit)  # calls not loaded
         list_failures = Failures(self.unit)  # campaigns whose sessions could not be listed
         out_of_reach: list[ParentCalls] = []
@@ -280,7 +301,8 @@ class CallRecordsStream(CCCStream):
                     {s: (day if day >= _FIRST_DAY else today) for s, day in pending.items()},
                     dict(changing),
                     end,
-                    windows.covering(now, settings.start_date, first, end) if known is not None else spans,
+                    start=first,
+                    spans=windows.covering(now, settings.start_date, first, end) if known is not None else spans,
                 )
 
         def to_ask(campaign: ParentCalls, listed: list[str]) -> list[str]:
@@ -324,27 +346,43 @@ class CallRecordsStream(CCCStream):
                         short.append(campaign.parent_id)
                 campaigns_seen += 1
                 wanted = to_ask(campaign, listed)
-                chunks = [wanted[i : i + CALLS_PAGE_SIZE] for i in range(0, len(wanted), CALLS_PAGE_SIZE)]
-                campaign.batches_left = len(chunks)
-                progress.total += len(chunks)
+                likely = windows.overlaps(campaign.spans, campaign.start, campaign.end, now)
+                count, made = asks.fresh(campaign, wanted, likely)
+                progress.total += count
                 asked_in_all += len(wanted)
-                if not chunks:
+                if not count:
                     self._finish(campaign, out_of_reach)
                 else:
                     self._in_flight[campaign.sdk_app_id, campaign.parent_id] = campaign
-                for chunk in chunks:
-                    yield campaign, chunk
+                for ask in made:
+                    yield from leftovers()  # first: their campaigns finish sooner
+                    yield ask
+            yield from leftovers()
+
+        def leftovers() -> Iterator[Batch]:
+            """The asks of sessions an earlier ask's window lacked, in the next window, made so far."""
+            for ask in asks.ready():
+                progress.total += 1
+                yield ask
+
+        def answers() -> Iterator[tuple[Batch, Future[Fetched]]]:
+            yield from calls_pool.map(batches())
+            # Leftovers of the last campaigns, whose asks came back after the last was sent: each
+            # round leaves them one window fewer to try, so this ends.
+            while asks:
+                yield from calls_pool.map(leftovers())
 
         try:
-            for (campaign, asked), future in calls_pool.map(batches()):
+            for ask, future in answers():
+                campaign = ask.parent
                 progress.advance()
-                campaign.batches_left -= 1
                 error = future.exception()
                 if error is not None:
+                    asks.failed(ask)
                     campaign.failed = True
-                    doing = f"reading {len(asked)} call record(s)"
-                    self._item_failed(campaign.parent_id, error, failures, doing, count=len(asked))
-                    why["read failed (kept pending)"] += len(asked)
+                    doing = f"reading {len(ask.sessions)} call record(s)"
+                    self._item_failed(campaign.parent_id, error, failures, doing, count=len(ask.sessions))
+                    why["read failed (kept pending)"] += len(ask.sessions)
                 else:
                     fetched = future.result()
                     if fetched.anonymous:
@@ -363,12 +401,12 @@ class CallRecordsStream(CCCStream):
                         yield record
                         emitted += 1
                         self._noted(campaign, raw)
-                    for session in fetched.missing:
+                    for session in asks.answered(ask, fetched.missing):
                         if session in campaign.changing:  # loaded before: kept as it was
                             self._read_again(campaign, session)
                         elif not self._beyond_reach(campaign, session, reach, today):
                             why["no record yet (kept pending)"] += 1
-                if campaign.batches_left == 0:
+                if asks.done(campaign):
                     self._finish(campaign, out_of_reach)
                     self._checkpoint_every(emitted)
         finally:
@@ -500,15 +538,11 @@ class PredictiveDialingCallsStream(CallRecordsStream):
         return self._sessions_of(client, parent.sdk_app_id, parent.parent_id)
 
     def _known_span(self, entry: dict[str, Any]) -> tuple[int | None, int | None] | None:
-        # A campaign's StartTime and EndTime are not in its list entry (its EndTime is read when a
-        # session has no record, _parent_end): its calls are asked in every readable window.
+        # A campaign's StartTime and EndTime are not in its list entry (they are read when a session
+        # has no record, or before asking for many calls, _parent_span): its calls are asked in
+        # every readable window, and its span only says which first.
         return None
 
-    def _parent_end(self, client: CCCClient, parent: ParentCalls) -> int | None:
-        key = ("campaign end", parent.sdk_app_id, parent.parent_id)
-        if parent.end is None and key in self._spool:  # read by the campaigns stream of this run
-            end = self._spool.get(key)
-            with parent.lock:
-                if parent.end is None and isinstance(end, int) and not isinstance(end, bool):
-                    parent.end = end
-        return campaign_end(client, parent)
+    def _parent_span(self, client: CCCClient, parent: ParentCalls) -> None:
+        key = ("campaign span", parent.sdk_app_id, parent.parent_id)
+        campaign_span(client, parent, self._spool.get(key) if key in self._spool else None)

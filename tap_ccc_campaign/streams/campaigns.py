@@ -286,8 +286,9 @@ class PredictiveDialingCampaignsStream(CCCStream):
         record = self._checked(campaign, future, judge)
         if record is not None:
             judge.ledger.found(sdk_app_id, campaign_id, listed)
-            # The calls stream, syncing alongside, needs a campaign's EndTime: not read twice.
-            self._spool.keep(("campaign end", sdk_app_id, campaign_id), record.get("EndTime"))
+            # The calls stream, syncing alongside, needs a campaign's StartTime and EndTime: not read twice.
+            span = (record.get("StartTime"), record.get("EndTime"))
+            self._spool.keep(("campaign span", sdk_app_id, campaign_id), span)
         return record, listed[0]
 
     def _checked(self, campaign: Campaign, future: Future[CallResult], judge: Judge) -> dict[str, Any] | None:
