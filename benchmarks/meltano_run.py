@@ -8,7 +8,8 @@
 Run from the project root with PYTHONPATH=.:emulator (the emulator, and tests/postgres.py for the
 PostgreSQL server: Debian's binaries, see scripts/ensure_postgres.sh).
 
-The emulator (in this process) enforces 20 requests/s per action and answers after 50 ms. The
+The emulator (in a process of its own, served.py) enforces 20 requests/s per action and answers
+after 50 ms. The
 selected streams are read twice, each time from scratch: by the tap alone (its output counted and
 thrown away), then by `meltano run tap-ccc-campaign target-duckdb` (or `target-postgres`) in the
 project's demo environment (state kept under its own id, so the demo's is untouched); the rows
@@ -38,7 +39,7 @@ from pathlib import Path
 
 import duckdb
 import psycopg
-from ccc_emulator import Emulator
+import served
 from ccc_emulator.data import CampaignStore
 
 from tap_ccc_campaign.streams import STREAMS as ALL_STREAMS
@@ -61,13 +62,18 @@ TARGET_RATIO = 0.85  # rows/s over the every-action-at-once floor's rows/s
 LOADER_SLACK = 1.10  # meltano run slower than the tap alone by more than this: the loader sets the pace
 
 
-def accepted_calls(emulator: Emulator, since: int) -> Counter:
-    return Counter(e["action"] for e in emulator.requests_log()[since:] if e.get("outcome") == "ok")
+def requests_log(url: str) -> list[dict]:
+    log = served.fetch(url + "/_emulator/requests")
+    assert isinstance(log, list)
+    return log
 
 
-def tap_alone(emulator: Emulator, work: Path, streams: tuple[str, ...]) -> tuple[float, int, Counter]:
-    config = {"secret_id": DEMO_ID, "secret_key": DEMO_KEY, "sdk_app_id": emulator.store.sdk_app_id}
-    config["api_url"] = emulator.url
+def accepted_calls(url: str, since: int) -> Counter:
+    return Counter(e["action"] for e in requests_log(url)[since:] if e.get("outcome") == "ok")
+
+
+def tap_alone(url: str, sdk_app_id: int, work: Path, streams: tuple[str, ...]) -> tuple[float, int, Counter]:
+    config = {"secret_id": DEMO_ID, "secret_key": DEMO_KEY, "sdk_app_id": sdk_app_id, "api_url": url}
     catalog = TapCCCCampaign(config=config).catalog_dict
     for stream in catalog["streams"]:
         for entry in stream["metadata"]:
@@ -75,7 +81,7 @@ def tap_alone(emulator: Emulator, work: Path, streams: tuple[str, ...]) -> tuple
                 entry["metadata"]["selected"] = stream["tap_stream_id"] in streams
     (work / "config.json").write_text(json.dumps(config))
     (work / "catalog.json").write_text(json.dumps(catalog, default=str))
-    since = len(emulator.requests_log())
+    since = len(requests_log(url))
     started = time.monotonic()
     command = [str(BIN / "tap-ccc-campaign"), "--config", str(work / "config.json")]
     process = subprocess.Popen(
@@ -84,7 +90,7 @@ def tap_alone(emulator: Emulator, work: Path, streams: tuple[str, ...]) -> tuple
     records = sum(1 for line in process.stdout if line.startswith(b'{"type":"RECORD"'))
     if process.wait() != 0:
         raise SystemExit("the tap failed")
-    return time.monotonic() - started, records, accepted_calls(emulator, since)
+    return time.monotonic() - started, records, accepted_calls(url, since)
 
 
 class Warehouse:
@@ -149,18 +155,18 @@ def warehouse(kind: str, work: Path) -> Iterator[Warehouse]:
         yield Postgres(server)
 
 
-def meltano_run(emulator: Emulator, into: Warehouse, streams: tuple[str, ...]) -> tuple[float, int, Counter]:
+def meltano_run(url: str, into: Warehouse, streams: tuple[str, ...]) -> tuple[float, int, Counter]:
     # The plugins run in their own virtual environments: this process's PYTHONPATH stays out of them.
     inherited = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env = {
         **inherited,
         "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "TAP_CCC_CAMPAIGN_API_URL": emulator.url,
+        "TAP_CCC_CAMPAIGN_API_URL": url,
         "TAP_CCC_CAMPAIGN__SELECT": json.dumps([f"{s}.*" for s in streams]),
         "MELTANO_ENVIRONMENT": "demo",
         **into.env(),
     }
-    since = len(emulator.requests_log())
+    since = len(requests_log(url))
     started = time.monotonic()
     command = [str(BIN / "meltano"), "run", "--full-refresh", "--state-id-suffix", "benchmark"]
     done = subprocess.run(
@@ -170,7 +176,7 @@ def meltano_run(emulator: Emulator, into: Warehouse, streams: tuple[str, ...]) -
     if done.returncode != 0:
         sys.stderr.write(done.stderr[-4000:])
         raise SystemExit("meltano run failed")
-    return wall, into.rows(streams), accepted_calls(emulator, since)
+    return wall, into.rows(streams), accepted_calls(url, since)
 
 
 def report(label: str, wall: float, rows: int, calls: Counter) -> float:
@@ -217,19 +223,22 @@ def main() -> None:
     # Tasks feed the auto-callout streams (auto_callout_*): as many as campaigns when they are read.
     tasks = count if args.streams == "all" else 12
     store = CampaignStore(count=count, callees=800, history_days=60, seed=12, tasks=tasks)
+    served_as = [f"--campaigns={count}", "--callees=800", "--history-days=60", "--seed=12", f"--tasks={tasks}"]
     sessions = sum(len(store.sessions(cid)) for cid in store.ids())
     which = f"all {len(streams)} streams ({tasks} auto-callout tasks)" if args.streams == "all" else "four streams"
     print(f"{count} campaigns, {sessions:,} sessions, 50 ms latency, {LIMIT}/s per action, {which}, {loader}")
     with (
         tempfile.TemporaryDirectory() as tmp,
-        Emulator(store=store, latency=0.05, rate_limit=LIMIT) as emulator,
+        served.emulator(*served_as, "--latency-ms=50", f"--rate-limit={LIMIT}") as url,
         warehouse(args.target, Path(tmp)) as into,
     ):
-        wall, rows, calls = tap_alone(emulator, Path(tmp), streams)
+        wall, rows, calls = tap_alone(url, store.sdk_app_id, Path(tmp), streams)
         floors(calls)
         alone = report("tap alone (output discarded)", wall, rows, calls)
-        piped = report(f"meltano run ... {loader}", *meltano_run(emulator, into, streams))
-        rejected = sum(emulator.stats()["rejections"].values())
+        piped = report(f"meltano run ... {loader}", *meltano_run(url, into, streams))
+        stats = served.fetch(url + "/_emulator/stats")
+        assert isinstance(stats, dict)
+        rejected = sum(stats["rejections"].values())
     verdict = (
         f"the loader sets the pace: {piped - alone:.1f} s more than the tap alone (Meltano's start-up included)"
         if piped / alone > LOADER_SLACK

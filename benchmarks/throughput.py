@@ -32,10 +32,12 @@ import sys
 import tempfile
 import textwrap
 import time
-import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import served
 
 BIN = Path(sys.executable).parent
 DEMO_ID, DEMO_KEY = "AKIDccc-emulator-demo-000000000000", "ccc-emulator-demo-secret-key"
@@ -73,40 +75,10 @@ class Result:
 
 
 @contextmanager
-def emulator(campaigns: int, latency_ms: int, rate_limit: int, *extra: str):
-    with tempfile.TemporaryDirectory() as work:
-        port_file = Path(work) / "port"
-        process = subprocess.Popen(
-            [
-                str(BIN / "ccc-emulator"),
-                "--port",
-                "0",
-                "--port-file",
-                str(port_file),
-                "--campaigns",
-                str(campaigns),
-                "--latency-ms",
-                str(latency_ms),
-                "--rate-limit",
-                str(rate_limit),
-                *extra,
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        try:
-            for _ in range(200):
-                if port_file.exists() and port_file.read_text():
-                    break
-                time.sleep(0.05)
-            yield f"http://127.0.0.1:{port_file.read_text()}"
-        finally:
-            process.terminate()
-            process.wait()
-
-
-def fetch(url: str) -> object:
-    with urllib.request.urlopen(url, timeout=30) as answer:
-        return json.load(answer)
+def emulator(campaigns: int, latency_ms: int, rate_limit: int, *extra: str) -> Iterator[str]:
+    options = ["--campaigns", str(campaigns), "--latency-ms", str(latency_ms), "--rate-limit", str(rate_limit)]
+    with served.emulator(*options, *extra) as url:
+        yield url
 
 
 def measure(label: str, command: list[str], url: str, campaigns: int) -> Result:
@@ -126,8 +98,8 @@ def measure(label: str, command: list[str], url: str, campaigns: int) -> Result:
         )
     if process.returncode != 0:
         raise SystemExit(f"{label}: exited {process.returncode}")
-    stats = fetch(url + "/_emulator/stats")
-    calls = len(fetch(url + "/_emulator/requests"))
+    stats = served.fetch(url + "/_emulator/stats")
+    calls = len(served.fetch(url + "/_emulator/requests"))
     return Result(
         label,
         campaigns,
@@ -208,13 +180,13 @@ def main() -> None:
         with emulator(discovered, 250, 20, "--id-step", "9", "--list-order", "shuffled") as url:
             found = measure("discovery, 250 ms, 20/s", tap(url, None, 20, work / "d"), url, discovered)
             show(found, 20)
-            per_action = fetch(url + "/_emulator/stats")["requests"]
+            per_action = served.fetch(url + "/_emulator/stats")["requests"]
         shared_n = 100 if args.quick else 400
         with emulator(shared_n, 50, 20) as url:
             ids = list(range(first, first + shared_n))
             commands = [tap(url, ids, 20, work / name) for name in ("a", "b")]
             shared = run_together(commands)
-            stats = fetch(url + "/_emulator/stats")
+            stats = served.fetch(url + "/_emulator/stats")
             calls = sum(stats["requests"].values())
             shared_rejections = sum(stats["rejections"].values())
             shared_peak = max(stats["peak_per_second"].values(), default=0)

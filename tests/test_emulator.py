@@ -382,3 +382,13 @@ def test_agents_status_histories_asked_for_at_once_are_made_once(monkeypatch):
     for thread in threads:
         thread.join()
     assert len(made) == 1
+
+
+def test_the_command_line_sizes_the_campaigns_like_the_store_it_serves():
+    from ccc_emulator.cli import build, parser
+
+    store = build(parser().parse_args(["--campaigns", "5", "--callees", "900", "--history-days", "60"])).store
+    same = CampaignStore(count=5, callees=900, history_days=60)
+    assert [store.sessions(cid) for cid in store.ids()] == [same.sessions(cid) for cid in same.ids()]
+    default = CampaignStore(count=5)
+    assert sum(map(len, map(store.sessions, store.ids()))) > sum(map(len, map(default.sessions, default.ids())))

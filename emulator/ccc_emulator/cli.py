@@ -40,6 +40,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port-file", type=Path, help="also write the chosen port to this file once listening")
     p.add_argument("--campaigns", type=int, help="number of campaigns (default 100; --large: 500 x --scale)")
     p.add_argument("--tasks", type=int, help="auto-callout tasks per app (default 12; --large: 5,000 x --scale)")
+    p.add_argument("--callees", type=int, help="the largest campaign's callees (default 200; not with --large)")
+    p.add_argument(
+        "--history-days", type=int, help="days back the campaigns began, at most (default 400; not with --large)"
+    )
     big = p.add_argument_group("a large account, computed on demand (--large)")
     big.add_argument(
         "--large",
@@ -162,7 +166,11 @@ def _store(args: argparse.Namespace, sdk_app_id: int) -> CampaignStore:
     common = {"sdk_app_id": sdk_app_id, "seed": args.seed, "first_id": args.first_campaign_id}
     common |= {"id_step": args.id_step, "order": args.list_order}
     if not args.large:
-        return CampaignStore(count=args.campaigns or 100, tasks=12 if args.tasks is None else args.tasks, **common)
+        sizes = {"callees": args.callees, "history_days": args.history_days}
+        sizes = {k: v for k, v in sizes.items() if v is not None}
+        return CampaignStore(
+            count=args.campaigns or 100, tasks=12 if args.tasks is None else args.tasks, **common, **sizes
+        )
     knobs = {"count": args.campaigns, "tasks": args.tasks, "running": args.running, "sessions": args.sessions}
     knobs |= {"agents": args.agents, "task_callees": args.task_callees}
     return CampaignStore.large(args.scale, **common, **{k: v for k, v in knobs.items() if v is not None})
