@@ -183,3 +183,32 @@ def test_a_campaigns_calls_are_asked_first_in_the_window_its_span_covers(start_e
     assert Counter(r["SessionId"] for r in got) == Counter(s for _, s in every_session(store))
     floor = sum(-(-len(store.sessions(cid)) // 100) for cid in store.ids())
     assert len(log_since(emulator, before, TEL_CDR)) == floor  # one call per 100 sessions: none wasted
+
+
+def test_a_campaigns_start_and_end_only_say_which_window_to_ask_first(start_emulator):
+    # StartTime and EndTime read before asking (to pick the first window) are never a reason not to
+    # ask: an EndTime a day after 1970 would otherwise name every new call out of reach, unasked.
+    store = CampaignStore(count=8, callees=400, history_days=60, seed=11, finished=1.0)
+    emulator = start_emulator(
+        store=store, rate_limit=None, faults=FaultPlan(actions={"DescribePredictiveDialingCampaign": "badtimes"})
+    )
+    assert any(len(store.sessions(cid)) > 100 for cid in store.ids())  # read before asking
+    got = rows(sync(emulator), CALLS)
+    assert Counter(r["SessionId"] for r in got) == Counter(s for _, s in every_session(store))
+
+
+def test_a_changing_call_with_no_window_left_to_read_it_in_is_kept_as_last_loaded(recent):
+    # start_date after today leaves no window: each sync counts as a read that found nothing, and
+    # after MAX_TRIES the call is kept as it was loaded, not carried in the state for ever.
+    store, emulator = recent
+    state = last_state(sync(emulator))
+    cid = next(c for c in store.ids() if store.sessions(c))
+    session = store.sessions(cid)[0]
+    calls_state = state["bookmarks"][CALLS]
+    calls_state.setdefault("changing", {}).setdefault(str(store.sdk_app_id), {})[str(cid)] = {session: 1}
+    future = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    kept = []
+    for _ in range(3):
+        state = last_state(sync(emulator, state, start_date=future))
+        kept.append(state["bookmarks"][CALLS].get("changing", {}).get(str(store.sdk_app_id), {}).get(str(cid)))
+    assert kept == [{session: 2}, None, None]

@@ -25,8 +25,10 @@ TRANSIENT_KINDS = (
     "noresponse",  # JSON without the Response object
 )
 # Well-formed answers with bad data: a field of another type (a campaign's Priority, a call's agent
-# Role as a string); a success that holds no field at all; call records without their SessionId.
-DATA_KINDS = ("wrongtype", "empty", "nosessionid")
+# Role as a string); a success that holds no field at all; call records without their SessionId; a
+# campaign whose StartTime and EndTime say nothing true of its calls (EndTime a day after 1970,
+# before StartTime).
+DATA_KINDS = ("wrongtype", "empty", "nosessionid", "badtimes")
 # What else a real account answers: InvalidParameterValue about something other than the campaign
 # (a parameter out of range; an app being migrated; the campaign's skill group, gone while the
 # campaign is there), the answer for a deleted campaign about one that is there (a replica behind),

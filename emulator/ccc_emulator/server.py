@@ -250,6 +250,8 @@ class Emulator:
                     fields = {**fields, "Priority": "high"}
                 if fault == "empty":
                     fields = {}
+                if fault == "badtimes":
+                    fields = {**fields, "EndTime": 86400}
             if self.faults.extra_field and fields:
                 fields = _with_extra_field(fields)
             payload, status = protocol.success(fields, request_id), 200
@@ -264,6 +266,7 @@ class Emulator:
             "ratelimit",
             "wrongtype",
             "empty",
+            "badtimes",
             "badparam",
             "migrating",
             "othermissing",

@@ -334,5 +334,5 @@ class AutoCalloutCallsStream(TaskSource, CallRecordsStream):
         other (a restart that moves NotAfter grows the span; a null NotAfter leaves it open)."""
         return _time(entry.get("NotBefore")), _time(entry.get("NotAfter"))
 
-    def _parent_span(self, client: CCCClient, task: ParentCalls) -> None:
-        return  # NotBefore and NotAfter, from the list: no call to make
+    def _parent_span(self, client: CCCClient, task: ParentCalls) -> tuple[int | None, int | None]:
+        return task.start, task.end  # NotBefore and NotAfter, from the list: no call to make

@@ -63,8 +63,11 @@ class ParentCalls:
     loaded: set[int]
     pending: dict[str, int]  # not loaded yet: session id -> the day it was first asked for
     changing: dict[str, int]  # loaded, may still change: session id -> reads so far
-    end: int | None  # the campaign's EndTime, once known
-    start: int | None = None  # when it may have begun calling (StartTime, a task's NotBefore), once known
+    end: int | None  # when it stopped calling (a task's NotAfter; a campaign's EndTime once a call was not found)
+    start: int | None = None  # a task's NotBefore
+    # A campaign's StartTime and EndTime as read (either None if absent): a guess of which window
+    # holds its calls, never a reason not to ask for them.
+    read_span: tuple[int | None, int | None] | None = None
     # The windows its calls are asked in, newest first: those covering its own span where its list
     # entry tells it (a task's NotBefore and NotAfter), else every readable one.
     spans: list[tuple[int, int]] = field(default_factory=list)
@@ -114,21 +117,22 @@ def fetch(client: CCCClient, sdk_app_id: int, session_ids: list[str], span: tupl
     return Fetched(list(found.values()), [s for s in session_ids if s not in found], len(anonymous))
 
 
-def campaign_span(client: CCCClient, campaign: ParentCalls, kept: object = None) -> None:
-    """Fill in the campaign's StartTime and EndTime (fixed once it started: no call of it is
-    earlier or later): from ``kept`` (the campaigns stream's, of this run) if it has them, else read
-    once per campaign, from any worker. Left unknown if the read fails."""
+def campaign_span(
+    client: CCCClient, campaign: ParentCalls, kept: object = None
+) -> tuple[int | None, int | None] | None:
+    """The campaign's StartTime and EndTime (fixed once it started): from ``kept`` (the campaigns
+    stream's, of this run) if it has them, else read once per campaign, from any worker; None if
+    the read failed."""
     with campaign.lock:
-        if campaign.end is not None:
-            return
-        if not (isinstance(kept, list | tuple) and len(kept) == 2):
-            try:
-                data = client.describe_campaign(campaign.sdk_app_id, campaign.parent_id).data
-            except TapError:
-                return  # unknown: its sessions stay pending, and are asked newest window first
-            kept = (data.get("StartTime"), data.get("EndTime"))
-        start, end = (_time(value) for value in kept)
-        campaign.start, campaign.end = start, end
+        if campaign.read_span is None:
+            if not (isinstance(kept, list | tuple) and len(kept) == 2):
+                try:
+                    data = client.describe_campaign(campaign.sdk_app_id, campaign.parent_id).data
+                except TapError:
+                    return None  # unknown: its sessions stay pending, and are asked newest window first
+                kept = (data.get("StartTime"), data.get("EndTime"))
+            campaign.read_span = (_time(kept[0]), _time(kept[1]))
+        return campaign.read_span
 
 
 def _time(value: object) -> int | None:
@@ -191,11 +195,19 @@ class CallRecordsStream(CCCStream):
         tells it now (either None: no bound); None when the entry does not tell."""
         raise NotImplementedError
 
-    def _parent_span(self, client: CCCClient, parent: ParentCalls) -> None:
-        """Fill in the parent's start and end where its list entry does not tell them: read when a
-        session has no record (is it beyond reach?), or before asking for many of its calls (in
-        which window first?)."""
+    def _parent_span(self, client: CCCClient, parent: ParentCalls) -> tuple[int | None, int | None] | None:
+        """When the parent began and stopped calling where its list entry does not tell it (read
+        once): asked before asking for many of its calls (which window first?), and when a
+        session has no record in any window (is it beyond reach?)."""
         raise NotImplementedError
+
+    def _learn_end(self, client: CCCClient, parent: ParentCalls) -> None:
+        """A session has no record in any window: the parent's end tells whether it never will."""
+        span = self._parent_span(client, parent)
+        if span is not None and span[1] is not None:
+            with parent.lock:
+                if parent.end is None:
+                    parent.end = span[1]
 
     def _list_parent(self, client: CCCClient, parent: ParentCalls) -> Sessions:
         """The parent's sessions (none when it was not to be listed), and its span where many of
@@ -260,7 +272,7 @@ class CallRecordsStream(CCCStream):
             campaign = ask.parent
             fetched = fetch(client, campaign.sdk_app_id, ask.sessions, campaign.spans[ask.window])
             if fetched.missing and ask.last:
-                self._parent_span(client, campaign)
+                self._learn_end(client, campaign)
             return fetched
 
         calls_pool: OrderedPool[Batch, Fetched] = OrderedPool(
@@ -317,7 +329,10 @@ class CallRecordsStream(CCCStream):
                     continue
                 app_seen.add(hashed)
                 if session in campaign.changing:  # loaded, and read again while it can change
-                    wanted.append(session)
+                    if campaign.spans:
+                        wanted.append(session)
+                    else:  # no window to read it in: counted as a read that found nothing
+                        self._read_again(campaign, session)
                     continue
                 if hashed in campaign.loaded:
                     continue
@@ -346,7 +361,7 @@ class CallRecordsStream(CCCStream):
                         short.append(campaign.parent_id)
                 campaigns_seen += 1
                 wanted = to_ask(campaign, listed)
-                likely = windows.overlaps(campaign.spans, campaign.start, campaign.end, now)
+                likely = windows.overlaps(campaign.spans, *(campaign.read_span or (campaign.start, campaign.end)), now)
                 count, made = asks.fresh(campaign, wanted, likely)
                 progress.total += count
                 asked_in_all += len(wanted)
@@ -543,6 +558,6 @@ class PredictiveDialingCallsStream(CallRecordsStream):
         # every readable window, and its span only says which first.
         return None
 
-    def _parent_span(self, client: CCCClient, parent: ParentCalls) -> None:
+    def _parent_span(self, client: CCCClient, parent: ParentCalls) -> tuple[int | None, int | None] | None:
         key = ("campaign span", parent.sdk_app_id, parent.parent_id)
-        campaign_span(client, parent, self._spool.get(key) if key in self._spool else None)
+        return campaign_span(client, parent, self._spool.get(key) if key in self._spool else None)
