@@ -51,7 +51,7 @@ from ccc_emulator.data import CampaignStore
 from people_and_tasks import FINAL
 
 from tap_ccc_campaign.api.status_history import SPAN
-from tap_ccc_campaign.api.windows import REACH
+from tap_ccc_campaign.api.windows import REACH, covering
 from tap_ccc_campaign.api.windows import SPAN as CDR_SPAN
 from tap_ccc_campaign.streams import STREAMS, name_of
 from tap_ccc_campaign.streams.agent_status import SETTLE
@@ -109,9 +109,29 @@ def floors(store: BigAccount, now: int, streams: tuple[str, ...] = ALL) -> tuple
         "DescribeAutoCalloutTasks": math.ceil(len(book.ids()) / 100),
         "DescribeAutoCalloutTask": len(book.ids()),
     }
-    if "predictive_dialing_calls" in streams:
-        found[BLIND] = found["DescribeTelCdr"] + blind - sum(math.ceil(n / 100) for n in in_reach.values())
+    if "predictive_dialing_calls" not in streams:
+        blind = 0
+    if "auto_callout_calls" in streams:  # a task's calls in the windows covering its own span
+        blind += sum(task_blind_floor(store, t, now) for t in book.ids())
+    found[BLIND] = blind
     return found, sum(counts.values())
+
+
+def task_blind_floor(store: BigAccount, task_id: int, now: int) -> int:
+    """A task's call-record calls for a tap that cannot see a call's time: ceil(n/100) in the window
+    of its span holding most of its calls, and those it lacks once more in the others."""
+    summary = store.tasks.summary(task_id)
+    first, last = (
+        value if isinstance(value, int) and value > 0 else None for value in (summary["NotBefore"], summary["NotAfter"])
+    )
+    spans = covering(now, None, first, last)
+    held: Counter[int] = Counter()
+    for session in store.tasks.sessions(task_id):
+        record = store.call(session)
+        at = record["Time"] if record else None
+        held[next((i for i, (a, b) in enumerate(spans) if at is not None and a <= at <= b), -1)] += 1
+    n = sum(held.values())
+    return math.ceil(n / 100) + math.ceil((n - max(held.values(), default=0)) / 100)
 
 
 def run_tap(emulator: Emulator, work: Path, streams: tuple[str, ...] = ALL) -> dict:

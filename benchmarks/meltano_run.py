@@ -9,8 +9,7 @@ Run from the project root with PYTHONPATH=.:emulator (the emulator, and tests/po
 PostgreSQL server: Debian's binaries, see scripts/ensure_postgres.sh).
 
 The emulator (in a process of its own, served.py) enforces 20 requests/s per action and answers
-after 50 ms. The
-selected streams are read twice, each time from scratch: by the tap alone (its output counted and
+after 50 ms. The selected streams are read from scratch: by the tap alone (its output counted and
 thrown away), then by `meltano run tap-ccc-campaign target-duckdb` (or `target-postgres`) in the
 project's demo environment (state kept under its own id, so the demo's is untouched); the rows
 loaded are counted in the warehouse afterwards. The floors come from the calls the emulator
@@ -18,9 +17,10 @@ accepted per action in that run: every action at once is the busiest action's ca
 fastest any client of one account could go (each action has its own 20/s); one action after
 another is the sum. The tap syncs its selected streams side by side (one thread each,
 run/side_by_side.py), so the tap alone should come near the every-action-at-once floor: rows/s
-against the floor's rows/s is printed for both runs (target: at least 0.85). If `meltano run` is
-much slower than the tap alone, the loader sets the pace. The tap and the loader are installed
-first, as the demo does.
+against the floor's rows/s is printed for each run (target: at least 0.85). If `meltano run` is
+much slower than the tap alone, the loader sets the pace. Meltano's own start-up (and the
+plugins') is measured as a run of one small stream, and a third run is reported less it. The tap
+and the loader are installed first, as the demo does.
 """
 
 from __future__ import annotations
@@ -215,7 +215,10 @@ def main() -> None:
     parser.add_argument(
         "--streams", choices=("four", "all"), default="four", help="the four predictive streams, or all ten"
     )
+    parser.add_argument("--batch-rows", type=int, help="target-duckdb's batch_size_rows (its default: 100,000)")
     args = parser.parse_args()
+    if args.batch_rows:
+        os.environ["TARGET_DUCKDB_BATCH_SIZE_ROWS"] = str(args.batch_rows)
     count = 30 if args.quick else 100
     streams = EVERY if args.streams == "all" else FOUR
     loader = f"target-{args.target}"
@@ -236,6 +239,11 @@ def main() -> None:
         floors(calls)
         alone = report("tap alone (output discarded)", wall, rows, calls)
         piped = report(f"meltano run ... {loader}", *meltano_run(url, into, streams))
+        # Meltano's own start-up and the plugins': a run of one small stream (a page of skill groups).
+        startup = meltano_run(url, into, ("skill_groups",))[0]
+        wall, rows, calls = meltano_run(url, into, streams)
+        report("meltano run, less its start-up", wall - startup, rows, calls)
+        print(f"   (the start-up: {startup:.1f} s, a meltano run of one small stream; the run above took {wall:.1f} s)")
         stats = served.fetch(url + "/_emulator/stats")
         assert isinstance(stats, dict)
         rejected = sum(stats["rejections"].values())

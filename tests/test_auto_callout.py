@@ -355,3 +355,18 @@ def test_a_changed_callee_is_emitted_again_alone_and_a_final_tasks_checksums_go(
     bookmark = state["bookmarks"]["auto_callout_callees"]
     assert str(task) not in bookmark["callees"].get(app_key, {})
     assert task in dict(encoding.decode_pairs(bookmark["done"][app_key]))
+
+
+def test_a_task_without_an_end_is_asked_first_in_the_window_holding_its_start(app):
+    # A task dials its list from NotBefore on: begun 150 days ago with no NotAfter, its calls lie in
+    # the older window, though the newer one covers most of its span.
+    book = app.store.tasks
+    task = next(t for t in book.ids() if book.sessions(t))
+    now = int(time.time())
+    book.move(task, now - 150 * DAY, None)
+    book.set_state(task, 1)
+    assert _windows_needed(book.summary(task), now) == 2
+    since = len(app.requests_log())
+    records, _, _ = run(app)
+    assert _cdr_asks(app, since)[task] == -(-len(book.sessions(task)) // 100)  # one call per 100 sessions
+    assert {r["SessionId"] for r in records["auto_callout_calls"]} >= set(book.sessions(task))

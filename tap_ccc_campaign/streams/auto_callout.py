@@ -334,5 +334,10 @@ class AutoCalloutCallsStream(TaskSource, CallRecordsStream):
         other (a restart that moves NotAfter grows the span; a null NotAfter leaves it open)."""
         return _time(entry.get("NotBefore")), _time(entry.get("NotAfter"))
 
+    def _likely_span(self, task: ParentCalls) -> tuple[int | None, int | None]:
+        # A task dials its list from NotBefore on, a call after another: its calls come in its first
+        # hours or days, whatever its NotAfter (often none, or far ahead).
+        return (task.start, task.start) if task.start is not None else (None, task.end)
+
     def _parent_span(self, client: CCCClient, task: ParentCalls) -> tuple[int | None, int | None]:
         return task.start, task.end  # NotBefore and NotAfter, from the list: no call to make

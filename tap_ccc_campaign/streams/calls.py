@@ -201,6 +201,11 @@ class CallRecordsStream(CCCStream):
         session has no record in any window (is it beyond reach?)."""
         raise NotImplementedError
 
+    def _likely_span(self, parent: ParentCalls) -> tuple[int | None, int | None]:
+        """When most of the parent's calls were made, as far as is known: which window to ask first.
+        A predictive campaign dials all along its StartTime to EndTime."""
+        return parent.read_span or (parent.start, parent.end)
+
     def _learn_end(self, client: CCCClient, parent: ParentCalls) -> None:
         """A session has no record in any window: the parent's end tells whether it never will."""
         span = self._parent_span(client, parent)
@@ -361,7 +366,7 @@ class CallRecordsStream(CCCStream):
                         short.append(campaign.parent_id)
                 campaigns_seen += 1
                 wanted = to_ask(campaign, listed)
-                likely = windows.overlaps(campaign.spans, *(campaign.read_span or (campaign.start, campaign.end)), now)
+                likely = windows.overlaps(campaign.spans, *self._likely_span(campaign), now)
                 count, made = asks.fresh(campaign, wanted, likely)
                 progress.total += count
                 asked_in_all += len(wanted)
