@@ -215,11 +215,12 @@ def main() -> None:
     parser.add_argument(
         "--streams", choices=("four", "all"), default="four", help="the four predictive streams, or all ten"
     )
+    parser.add_argument("--campaigns", type=int, help="campaigns (default 100; --quick 30)")
     parser.add_argument("--batch-rows", type=int, help="target-duckdb's batch_size_rows (its default: 100,000)")
     args = parser.parse_args()
     if args.batch_rows:
         os.environ["TARGET_DUCKDB_BATCH_SIZE_ROWS"] = str(args.batch_rows)
-    count = 30 if args.quick else 100
+    count = args.campaigns or (30 if args.quick else 100)
     streams = EVERY if args.streams == "all" else FOUR
     loader = f"target-{args.target}"
     install(loader)
