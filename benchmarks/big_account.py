@@ -55,6 +55,7 @@ from tap_ccc_campaign.api.windows import REACH, covering
 from tap_ccc_campaign.api.windows import SPAN as CDR_SPAN
 from tap_ccc_campaign.streams import STREAMS, name_of
 from tap_ccc_campaign.streams.agent_status import SETTLE
+from tap_ccc_campaign.streams.calls import unix_seconds
 
 LIMIT = 20
 BLIND = "DescribeTelCdr, not knowing windows"  # its floor for a tap that cannot see a call's time
@@ -89,13 +90,17 @@ def floors(store: BigAccount, now: int, streams: tuple[str, ...] = ALL) -> tuple
     # A session list carries no times: a tap cannot know which window holds a session's record
     # before asking. At best each 100 are asked in the window holding most of their campaign's
     # calls, and those it lacks once more, 100 at a time, in the other.
-    blind = sum(math.ceil(n / 100) + math.ceil(min(older[c], n - older[c]) / 100) for c, n in in_reach.items())
+    blind = 0
+    if "predictive_dialing_calls" in streams:
+        blind += sum(math.ceil(n / 100) + math.ceil(min(older[c], n - older[c]) / 100) for c, n in in_reach.items())
+    if "auto_callout_calls" in streams:  # a task's calls in the windows covering its own span
+        blind += sum(task_blind_floor(store, t, now) for t in store.tasks.ids())
     book = store.tasks
     task_sessions = [len(book.sessions(t)) for t in book.ids()]  # tasks ran within the reach (big.TASK_DAYS)
     agents = len(store.directory.agent_mails())
     found = {
         "DescribePredictiveDialingCampaigns": math.ceil(len(ids) / 100),
-        # The campaigns stream reads every campaign; the calls stream alone reads a few EndTimes.
+        # The campaigns stream reads every campaign; the calls stream alone reads a few spans.
         "DescribePredictiveDialingCampaign": len(ids) if "predictive_dialing_campaigns" in streams else 0,
         "DescribePredictiveDialingSessions": sum(max(1, math.ceil(n / 1000)) for n in counts.values()),
         "DescribeTelCdr": sum(math.ceil(n / 100) for n in in_reach.values()) * ("predictive_dialing_calls" in streams)
@@ -109,10 +114,6 @@ def floors(store: BigAccount, now: int, streams: tuple[str, ...] = ALL) -> tuple
         "DescribeAutoCalloutTasks": math.ceil(len(book.ids()) / 100),
         "DescribeAutoCalloutTask": len(book.ids()),
     }
-    if "predictive_dialing_calls" not in streams:
-        blind = 0
-    if "auto_callout_calls" in streams:  # a task's calls in the windows covering its own span
-        blind += sum(task_blind_floor(store, t, now) for t in book.ids())
     found[BLIND] = blind
     return found, sum(counts.values())
 
@@ -121,10 +122,7 @@ def task_blind_floor(store: BigAccount, task_id: int, now: int) -> int:
     """A task's call-record calls for a tap that cannot see a call's time: ceil(n/100) in the window
     of its span holding most of its calls, and those it lacks once more in the others."""
     summary = store.tasks.summary(task_id)
-    first, last = (
-        value if isinstance(value, int) and value > 0 else None for value in (summary["NotBefore"], summary["NotAfter"])
-    )
-    spans = covering(now, None, first, last)
+    spans = covering(now, None, unix_seconds(summary["NotBefore"]), unix_seconds(summary["NotAfter"]))
     held: Counter[int] = Counter()
     for session in store.tasks.sessions(task_id):
         record = store.call(session)

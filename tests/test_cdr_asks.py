@@ -46,11 +46,10 @@ def run(
         for ask in source:
             flight.append(ask)
             sent.append(ask)
-            ask.number = len(sent)  # type: ignore[attr-defined]  # the test's own tag
             while len(flight) >= ahead:
-                answer(asks, flight.popleft(), world, found, missing, fail)
+                answer(asks, flight.popleft(), world, found, missing, fail, sent)
         while flight:
-            answer(asks, flight.popleft(), world, found, missing, fail)
+            answer(asks, flight.popleft(), world, found, missing, fail, sent)
         if not asks:
             break
         source = asks.ready()
@@ -58,9 +57,15 @@ def run(
 
 
 def answer(
-    asks: Asks[Parent], ask: Ask[Parent], world: World, found: Counter[str], missing: list[str], fail: frozenset[int]
+    asks: Asks[Parent],
+    ask: Ask[Parent],
+    world: World,
+    found: Counter[str],
+    missing: list[str],
+    fail: frozenset[int],
+    sent: list[Ask[Parent]],
 ) -> None:
-    if ask.number in fail:  # type: ignore[attr-defined]
+    if sent.index(ask) + 1 in fail:
         asks.failed(ask)
         return
     here = [s for s in ask.sessions if world[s] == ask.window]

@@ -37,7 +37,7 @@ from tap_ccc_campaign.run.progress_log import Progress
 from tap_ccc_campaign.state import encoding, shapes
 from tap_ccc_campaign.state.keys import by_id
 from tap_ccc_campaign.streams.base import CCCStream, list_failed, release
-from tap_ccc_campaign.streams.calls import CallRecordsStream, ParentCalls, per_parent, per_parent_state
+from tap_ccc_campaign.streams.calls import CallRecordsStream, ParentCalls, per_parent, per_parent_state, unix_seconds
 
 FINAL = (2, 4)  # finished, ended: the task calls no one, until restarted
 # Set in every mark of a task's list entry: a mark of before (CalleeCount << 3 | State, in the
@@ -72,10 +72,6 @@ def loaded_as_listed(entry: Mapping[str, Any], previous: int | None) -> bool:
     if previous is None or not final(entry.get("State")):
         return False
     return (mark(entry) if previous & MARKED else legacy_mark(entry)) == previous
-
-
-def _time(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 class TaskSource(CCCStream):
@@ -332,7 +328,7 @@ class AutoCalloutCallsStream(TaskSource, CallRecordsStream):
     def _known_span(self, entry: dict[str, Any]) -> tuple[int | None, int | None]:
         """NotBefore and NotAfter, as listed now: the task calls no one before the one or after the
         other (a restart that moves NotAfter grows the span; a null NotAfter leaves it open)."""
-        return _time(entry.get("NotBefore")), _time(entry.get("NotAfter"))
+        return unix_seconds(entry.get("NotBefore")), unix_seconds(entry.get("NotAfter"))
 
     def _likely_span(self, task: ParentCalls) -> tuple[int | None, int | None]:
         # A task dials its list from NotBefore on, a call after another: its calls come in its first

@@ -131,11 +131,12 @@ def campaign_span(
                 except TapError:
                     return None  # unknown: its sessions stay pending, and are asked newest window first
                 kept = (data.get("StartTime"), data.get("EndTime"))
-            campaign.read_span = (_time(kept[0]), _time(kept[1]))
+            campaign.read_span = (unix_seconds(kept[0]), unix_seconds(kept[1]))
         return campaign.read_span
 
 
-def _time(value: object) -> int | None:
+def unix_seconds(value: object) -> int | None:
+    """A time field as the API sends it: 0, null or anything not an integer is not set."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 

@@ -2,10 +2,10 @@
 
 A session's record is found only in the window holding its call's ``Time``, and nothing says which
 one: the session list carries no times, and its order is not documented. So a batch of up to 100
-sessions is asked in one window only, the one that held most of its parent's records so far (before
-any, the one most of its span overlaps; the newest when that is not known either). What that window lacks joins the parent's other leftovers for the next
-window, and is asked for there in full batches; a last, partial batch goes once the parent has
-nothing else being asked. A parent whose calls straddle two windows costs about 1 + (the smaller
+sessions is asked in one window only, the one that held most of its parent's records so far
+(before any, the one most of its span overlaps; the newest when that is not known either). What
+that window lacks joins the parent's other leftovers for the next window, and is asked for there in
+full batches; a last, partial batch goes once the parent has nothing else being asked. A parent whose calls straddle two windows costs about 1 + (the smaller
 share) calls per 100 sessions, not 2 as when each batch tried every window in turn; one whose calls
 all lie in an older window costs 1 after its first batch.
 """
@@ -60,7 +60,7 @@ class Asks(Generic[P]):
         if not sessions or not likely:
             return 0, iter(())
         plan = self._plans.setdefault(id(parent), _Plan(likely))
-        chunks = [sessions[i : i + self._size] for i in range(0, len(sessions), self._size)]
+        chunks = self._chunks(sessions)
         plan.out += len(chunks)
         return len(chunks), (Ask(parent, chunk, self._likeliest_first(plan)) for chunk in chunks)
 
@@ -70,9 +70,9 @@ class Asks(Generic[P]):
         plan = self._plans[id(ask.parent)]
         plan.found[ask.window] += len(ask.sessions) - len(missing)
         plan.out -= 1
-        if ask.last or not missing:
+        if ask.last:
             self._flush_if_idle(plan, ask.parent)
-            return missing if ask.last else []
+            return missing
         rest = ask.windows[1:]
         kept = plan.leftovers.setdefault(rest, [])
         kept.extend(missing)
@@ -109,8 +109,11 @@ class Asks(Generic[P]):
     def _likeliest_first(plan: _Plan) -> tuple[int, ...]:
         return tuple(sorted(range(len(plan.likely)), key=lambda w: (-plan.found[w], -plan.likely[w], w)))
 
+    def _chunks(self, sessions: list[str]) -> list[list[str]]:
+        return [sessions[i : i + self._size] for i in range(0, len(sessions), self._size)]
+
     def _made(self, plan: _Plan, parent: P, sessions: list[str], windows: tuple[int, ...]) -> list[Ask[P]]:
-        made = [Ask(parent, sessions[i : i + self._size], windows) for i in range(0, len(sessions), self._size)]
+        made = [Ask(parent, chunk, windows) for chunk in self._chunks(sessions)]
         plan.out += len(made)
         return made
 
